@@ -1,0 +1,154 @@
+package io.groot.schemas.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.avro.Schema;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A client of the Confluent Schema Registry REST API (works with Confluent, Redpanda, Karapace, and
+ * Apicurio's {@code /apis/ccompat/v7}). Ids are cached both ways, so a steady-state serde makes no calls.
+ */
+public final class RestSchemaRegistry implements SchemaRegistry {
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String baseUrl;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
+
+    public RestSchemaRegistry(String baseUrl) {
+        this(baseUrl, Duration.ofSeconds(10));
+    }
+
+    public RestSchemaRegistry(String baseUrl, Duration timeout) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    @Override
+    public int register(String subject, Schema schema) {
+        Map<Schema, Integer> known = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
+        Integer cached = known.get(schema);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode response = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema),
+                subject);
+        int id = response.path("id").asInt(-1);
+        if (id < 0) {
+            throw new SchemaRegistryException("registry answered without an id: " + response);
+        }
+        known.put(schema, id);
+        schemasById.putIfAbsent(id, schema);
+        return id;
+    }
+
+    @Override
+    public Schema schemaById(int id) {
+        Schema cached = schemasById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode response = call("GET", "/schemas/ids/" + id, null, null);
+        Schema schema = new Schema.Parser().parse(response.path("schema").asText());
+        schemasById.putIfAbsent(id, schema);
+        return schema;
+    }
+
+    @Override
+    public void setCompatibility(String subject, CompatibilityLevel level) {
+        ObjectNode body = JSON.createObjectNode().put("compatibility", level.name());
+        call("PUT", "/config/" + encode(subject), body.toString(), subject);
+    }
+
+    @Override
+    public boolean isCompatible(String subject, Schema schema) {
+        try {
+            JsonNode response = call("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest",
+                    schemaBody(schema), subject);
+            return response.path("is_compatible").asBoolean(false);
+        } catch (UnknownSubjectException noVersionsYet) {
+            return true;
+        }
+    }
+
+    private JsonNode call(String method, String path, String body, String subject) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(timeout)
+                .header("Accept", CONTENT_TYPE);
+        if (body != null) {
+            request.header("Content-Type", CONTENT_TYPE).method(method, HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new SchemaRegistryException("schema registry at " + baseUrl + " unreachable: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException("interrupted calling the schema registry", e);
+        }
+        return interpret(method, path, subject, response);
+    }
+
+    private JsonNode interpret(String method, String path, String subject, HttpResponse<String> response) {
+        JsonNode json = parse(response.body());
+        int status = response.statusCode();
+        if (status / 100 == 2) {
+            return json;
+        }
+        String message = json.path("message").asText(response.body());
+        if (status == 409) {
+            throw new IncompatibleSchemaException(subject, message);
+        }
+        if (status == 404 && path.startsWith("/schemas/ids/")) {
+            throw new UnknownSchemaException(Integer.parseInt(path.substring("/schemas/ids/".length())));
+        }
+        if (status == 404 && subject != null) {
+            throw new UnknownSubjectException(subject, message);
+        }
+        throw new SchemaRegistryException(method + " " + path + " answered HTTP " + status + ": " + message);
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+        } catch (IOException notJson) {
+            return JSON.createObjectNode().put("message", body);
+        }
+    }
+
+    private static String schemaBody(Schema schema) {
+        return JSON.createObjectNode().put("schema", schema.toString()).toString();
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8);
+    }
+
+    /** The subject has no versions yet. */
+    static final class UnknownSubjectException extends SchemaRegistryException {
+        private static final long serialVersionUID = 1L;
+
+        UnknownSubjectException(String subject, String message) {
+            super("unknown subject '" + subject + "': " + message);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.groot.schemas.serde;
+
+import io.groot.schemas.registry.SchemaRegistry;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Avro specific records in the Confluent wire format: magic byte 0, the writer schema's registry id as a
+ * 4-byte big-endian int, then Avro binary. Readable by Confluent's AvroConverter, ksqlDB and other tools.
+ * The writer schema is registered under {@code <topic>-value} on first use (or -key for key serdes).
+ */
+public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+    public static final byte MAGIC_BYTE = 0;
+    private static final int HEADER_BYTES = 5;
+
+    private final SchemaRegistry registry;
+    private final Schema readerSchema;
+    private final boolean forKey;
+    private final Map<String, Integer> idsByTopic = new ConcurrentHashMap<>();
+    private final Map<Integer, SpecificDatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
+    private final SpecificDatumWriter<T> writer;
+
+    public AvroSerde(SchemaRegistry registry, Class<T> type) {
+        this(registry, type, false);
+    }
+
+    public AvroSerde(SchemaRegistry registry, Class<T> type, boolean forKey) {
+        this.registry = registry;
+        this.readerSchema = SpecificData.get().getSchema(type);
+        this.forKey = forKey;
+        this.writer = new SpecificDatumWriter<>(readerSchema);
+    }
+
+    /** The schema this serde writes and reads into. */
+    public Schema schema() {
+        return readerSchema;
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return this::serialize;
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return this::deserialize;
+    }
+
+    public byte[] serialize(String topic, T record) {
+        if (record == null) {
+            return null;
+        }
+        int id = idsByTopic.computeIfAbsent(topic, t -> registry.register(subject(t), readerSchema));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        out.write(MAGIC_BYTE);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
+        try {
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            writer.write(record, encoder);
+            encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot write " + readerSchema.getFullName() + " for topic " + topic
+                    + ": " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    public T deserialize(String topic, byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        if (bytes.length < HEADER_BYTES || bytes[0] != MAGIC_BYTE) {
+            throw new SerializationException("not in the schema-registry wire format (expected magic byte 0 and a "
+                    + "4-byte schema id, got " + bytes.length + " bytes starting " + (bytes.length > 0 ? bytes[0] : "-")
+                    + ") on topic " + topic);
+        }
+        int writerId = ByteBuffer.wrap(bytes, 1, 4).getInt();
+        SpecificDatumReader<T> reader = readersByWriterId.computeIfAbsent(writerId,
+                id -> new SpecificDatumReader<>(registry.schemaById(id), readerSchema));
+        try {
+            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_BYTES,
+                    bytes.length - HEADER_BYTES, null);
+            T record = reader.read(null, decoder);
+            if (!decoder.isEnd()) {
+                throw new IOException((bytes.length - HEADER_BYTES) + " bytes hold more than one record");
+            }
+            return record;
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("malformed " + readerSchema.getName() + " (writer schema id " + writerId
+                    + ") on topic " + topic + ": " + e, e);
+        }
+    }
+
+    private String subject(String topic) {
+        return topic + (forKey ? "-key" : "-value");
+    }
+}

@@ -1,0 +1,58 @@
+package io.groot.schemas.serde;
+
+import io.groot.schemas.CandidateSet;
+import io.groot.schemas.DeadLetter;
+import io.groot.schemas.ModelVersion;
+import io.groot.schemas.RewardEvent;
+import io.groot.schemas.TextEvent;
+import io.groot.schemas.TrainingBatch;
+import io.groot.schemas.registry.SchemaRegistry;
+
+/** One wire-format serde per topic value type, all backed by the same registry. Keys are UTF-8 strings. */
+public final class GrootSerdes {
+    private final SchemaRegistry registry;
+    private final AvroSerde<TextEvent> texts;
+    private final AvroSerde<CandidateSet> candidates;
+    private final AvroSerde<RewardEvent> rewards;
+    private final AvroSerde<TrainingBatch> trainingBatches;
+    private final AvroSerde<ModelVersion> modelVersions;
+    private final AvroSerde<DeadLetter> deadLetters;
+
+    public GrootSerdes(SchemaRegistry registry) {
+        this.registry = registry;
+        this.texts = new AvroSerde<>(registry, TextEvent.class);
+        this.candidates = new AvroSerde<>(registry, CandidateSet.class);
+        this.rewards = new AvroSerde<>(registry, RewardEvent.class);
+        this.trainingBatches = new AvroSerde<>(registry, TrainingBatch.class);
+        this.modelVersions = new AvroSerde<>(registry, ModelVersion.class);
+        this.deadLetters = new AvroSerde<>(registry, DeadLetter.class);
+    }
+
+    public SchemaRegistry registry() {
+        return registry;
+    }
+
+    public AvroSerde<TextEvent> texts() {
+        return texts;
+    }
+
+    public AvroSerde<CandidateSet> candidates() {
+        return candidates;
+    }
+
+    public AvroSerde<RewardEvent> rewards() {
+        return rewards;
+    }
+
+    public AvroSerde<TrainingBatch> trainingBatches() {
+        return trainingBatches;
+    }
+
+    public AvroSerde<ModelVersion> modelVersions() {
+        return modelVersions;
+    }
+
+    public AvroSerde<DeadLetter> deadLetters() {
+        return deadLetters;
+    }
+}
