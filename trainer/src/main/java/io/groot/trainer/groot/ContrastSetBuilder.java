@@ -1,0 +1,94 @@
+package io.groot.trainer.groot;
+
+import io.groot.schemas.Candidate;
+import io.groot.schemas.CandidateReward;
+import io.groot.schemas.CandidateSet;
+import io.groot.schemas.ContrastMember;
+import io.groot.schemas.ContrastSet;
+import io.groot.schemas.Origin;
+import io.groot.schemas.RewardEvent;
+import io.groot.schemas.TopicOffset;
+import io.groot.trainer.reward.RewardFunction;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * GROOT's correct step for one request: scores the model's candidates against the feedback, adds corrected
+ * near-misses and the reference, and removes duplicates (the first origin wins: model, then corrected, then
+ * reference). Scalar feedback has nothing to correct toward: the set is the rewarded candidates alone.
+ */
+public final class ContrastSetBuilder {
+    private final RewardFunction rewardFunction;
+    private final Corrector corrector;
+
+    public ContrastSetBuilder(RewardFunction rewardFunction, Corrector corrector) {
+        this.rewardFunction = rewardFunction;
+        this.corrector = corrector;
+    }
+
+    /** @throws InvalidFeedbackException if the feedback does not fit the candidates */
+    public ContrastSet build(CandidateSet candidates, RewardEvent feedback, TopicOffset rewardSource) {
+        List<ContrastMember> members = feedback.getReferenceLabels() != null
+                ? fromReference(candidates, feedback.getReferenceLabels())
+                : fromScalars(candidates, feedback.getScalarRewards());
+        return ContrastSet.newBuilder()
+                .setRequestId(candidates.getRequestId())
+                .setTokens(candidates.getTokens())
+                .setModelVersion(candidates.getModelVersion())
+                .setRewardFunction(feedback.getReferenceLabels() != null ? rewardFunction.name() : "scalar")
+                .setRewardEventId(feedback.getEventId())
+                .setMembers(members)
+                .setReferenceLabels(feedback.getReferenceLabels())
+                .setTextSource(candidates.getTextSource())
+                .setRewardSource(rewardSource)
+                .build();
+    }
+
+    private List<ContrastMember> fromReference(CandidateSet candidates, List<String> reference) {
+        if (reference.size() != candidates.getTokens().size()) {
+            throw new InvalidFeedbackException("label-count-mismatch", "reference has " + reference.size()
+                    + " labels for " + candidates.getTokens().size() + " tokens");
+        }
+        List<ContrastMember> members = new ArrayList<>();
+        Set<List<String>> seen = new HashSet<>();
+        for (Candidate candidate : candidates.getCandidates()) {
+            add(members, seen, candidate.getLabels(), Origin.MODEL, reference, candidate.getRank(),
+                    candidate.getLogProb());
+        }
+        for (Candidate candidate : candidates.getCandidates()) {
+            for (List<String> corrected : corrector.correct(candidate.getLabels(), reference)) {
+                add(members, seen, corrected, Origin.CORRECTED, reference, null, null);
+            }
+        }
+        add(members, seen, reference, Origin.REFERENCE, reference, null, null);
+        return members;
+    }
+
+    private void add(List<ContrastMember> members, Set<List<String>> seen, List<String> labels, Origin origin,
+                     List<String> reference, Integer rank, Double logProb) {
+        if (seen.add(List.copyOf(labels))) {
+            members.add(new ContrastMember(List.copyOf(labels), rewardFunction.reward(labels, reference), origin,
+                    rank, logProb));
+        }
+    }
+
+    private static List<ContrastMember> fromScalars(CandidateSet candidates, List<CandidateReward> rewards) {
+        if (rewards == null || rewards.isEmpty()) {
+            throw new InvalidFeedbackException("empty-feedback", "reward event has neither reference labels nor "
+                    + "scalar rewards");
+        }
+        List<ContrastMember> members = new ArrayList<>();
+        for (CandidateReward reward : rewards) {
+            Candidate named = candidates.getCandidates().stream().filter(c -> c.getRank() == reward.getRank())
+                    .findFirst().orElseThrow(() -> new InvalidFeedbackException("unknown-candidate",
+                            "scalar reward names rank " + reward.getRank() + " but the candidate set has ranks 1.."
+                                    + candidates.getCandidates().size()));
+            members.add(new ContrastMember(named.getLabels(), reward.getReward(), Origin.MODEL, named.getRank(),
+                    named.getLogProb()));
+        }
+        return members;
+    }
+}

@@ -1,0 +1,179 @@
+package io.groot.trainer.groot;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.groot.schemas.ContrastMember;
+import io.groot.schemas.ContrastSet;
+import io.groot.trainer.model.Labeler;
+import io.groot.trainer.model.LabelerBlock;
+import io.groot.trainer.model.TokenFeatures;
+import io.groot.trainer.model.Vocabulary;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * GROOT's contrast step as DJL training: one {@link Trainer} with {@link GrootLoss} and Adam over a labeler.
+ * Each optimizer step is one batched teacher-forced pass over every member of every contrast set in the batch.
+ * The same class trains maximum likelihood (contrast sets holding only the reference, see
+ * {@link #referenceOnly}), GROOT rounds in the streaming trainer, and the offline benchmark.
+ */
+public final class GrootTraining implements AutoCloseable {
+    private final Labeler labeler;
+    private final GrootObjective objective;
+    private final Trainer trainer;
+    private long skippedUnknownLabels;
+
+    public GrootTraining(Labeler labeler, GrootObjective objective, float learningRate) {
+        this.labeler = labeler;
+        this.objective = objective;
+        DefaultTrainingConfig config = new DefaultTrainingConfig(new GrootLoss(objective))
+                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate))
+                        .optClipGrad(5f).build())
+                .optDevices(new ai.djl.Device[]{labeler.device()});
+        this.trainer = labeler.model().newTrainer(config);
+        trainer.initialize(LabelerBlock.inputShapes(1, 4, 1));
+    }
+
+    /** One optimizer step on these contrast sets; returns the batch loss (NaN if no set was usable). */
+    public float step(List<ContrastSet> sets) {
+        List<ContrastSet> usable = new ArrayList<>(sets.size());
+        for (ContrastSet set : sets) {
+            if (fitsLabelSet(set)) {
+                usable.add(set);
+            } else {
+                skippedUnknownLabels++;
+            }
+        }
+        if (usable.isEmpty()) {
+            return Float.NaN;
+        }
+        try (NDManager scope = trainer.getManager().newSubManager()) {
+            NDList[] batch = tensors(scope, usable);
+            float loss;
+            try (GradientCollector collector = trainer.newGradientCollector()) {
+                NDList predictions = trainer.forward(batch[0], batch[1]);
+                NDArray value = trainer.getLoss().evaluate(batch[1], predictions);
+                collector.backward(value);
+                loss = value.getFloat();
+            }
+            trainer.step();
+            return loss;
+        }
+    }
+
+    /** Shuffled mini-batch passes over {@code sets}; returns the mean loss of the last epoch. */
+    public double trainEpochs(List<ContrastSet> sets, int epochs, int batchSize, Random random) {
+        List<ContrastSet> order = new ArrayList<>(sets);
+        double lastEpochLoss = Double.NaN;
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            Collections.shuffle(order, random);
+            double sum = 0;
+            int steps = 0;
+            for (int from = 0; from < order.size(); from += batchSize) {
+                float loss = step(order.subList(from, Math.min(order.size(), from + batchSize)));
+                if (!Float.isNaN(loss)) {
+                    sum += loss;
+                    steps++;
+                }
+            }
+            lastEpochLoss = steps == 0 ? Double.NaN : sum / steps;
+        }
+        return lastEpochLoss;
+    }
+
+    /** Contrast sets that only hold the reference: training on them is maximum likelihood. */
+    public static ContrastSet referenceOnly(String id, List<String> tokens, List<String> labels) {
+        return ContrastSet.newBuilder().setRequestId(id).setTokens(tokens).setModelVersion(0)
+                .setRewardFunction("reference").setRewardEventId(id).setReferenceLabels(labels)
+                .setMembers(List.of(new ContrastMember(labels, 1.0, io.groot.schemas.Origin.REFERENCE, null, null)))
+                .build();
+    }
+
+    public long skippedUnknownLabels() {
+        return skippedUnknownLabels;
+    }
+
+    private boolean fitsLabelSet(ContrastSet set) {
+        Vocabulary vocabulary = labeler.vocabulary();
+        for (ContrastMember member : set.getMembers()) {
+            if (member.getLabels().size() != set.getTokens().size()
+                    || !member.getLabels().stream().allMatch(vocabulary::hasLabel)) {
+                return false;
+            }
+        }
+        return !set.getMembers().isEmpty() && !set.getTokens().isEmpty();
+    }
+
+    /** [data, labels] as laid out for {@link io.groot.trainer.model.LabelerBlock} and {@link GrootLoss}. */
+    private NDList[] tensors(NDManager scope, List<ContrastSet> sets) {
+        int length = sets.stream().mapToInt(s -> s.getTokens().size()).max().orElse(1);
+        int width = sets.stream().mapToInt(s -> s.getMembers().size()).max().orElse(1);
+        int start = labeler.vocabulary().startLabelId();
+        List<List<String>> tokens = new ArrayList<>(sets.size());
+        List<int[]> memberLabels = new ArrayList<>(sets.size() * width);
+        long[] targets = new long[sets.size() * width * length];
+        float[] tokenMask = new float[targets.length];
+        float[] q = new float[sets.size() * width];
+        float[] memberMask = new float[q.length];
+        float[] reference = new float[q.length];
+        for (int s = 0; s < sets.size(); s++) {
+            ContrastSet set = sets.get(s);
+            tokens.add(set.getTokens());
+            double[] target = targetDistribution(set.getMembers());
+            for (int m = 0; m < width; m++) {
+                int row = s * width + m;
+                if (m >= set.getMembers().size()) {
+                    memberLabels.add(new int[0]);
+                    continue;
+                }
+                List<String> labels = set.getMembers().get(m).getLabels();
+                int[] ids = labeler.encodeLabels(labels);
+                memberLabels.add(ids);
+                for (int t = 0; t < ids.length; t++) {
+                    targets[row * length + t] = ids[t];
+                    tokenMask[row * length + t] = 1f;
+                }
+                q[row] = (float) target[m];
+                memberMask[row] = 1f;
+                reference[row] = labels.equals(set.getReferenceLabels()) ? 1f : 0f;
+            }
+        }
+        NDList data = labeler.features().encode(scope, tokens, length);
+        data.add(TokenFeatures.previousLabels(scope, memberLabels, length, start));
+        Shape rows = new Shape((long) sets.size() * width, length);
+        Shape grid = new Shape(sets.size(), width);
+        NDList labels = new NDList(scope.create(targets, rows), scope.create(tokenMask, rows), scope.create(q, grid),
+                scope.create(memberMask, grid), scope.create(reference, grid));
+        return new NDList[]{data, labels};
+    }
+
+    /** q(y) = softmax(R(y) / tau) over the set's members. */
+    double[] targetDistribution(List<ContrastMember> members) {
+        double max = members.stream().mapToDouble(ContrastMember::getReward).max().orElse(0);
+        double[] q = new double[members.size()];
+        double sum = 0;
+        for (int i = 0; i < q.length; i++) {
+            q[i] = Math.exp((members.get(i).getReward() - max) / objective.tau());
+            sum += q[i];
+        }
+        for (int i = 0; i < q.length; i++) {
+            q[i] /= sum;
+        }
+        return q;
+    }
+
+    @Override
+    public void close() {
+        trainer.close();
+    }
+}

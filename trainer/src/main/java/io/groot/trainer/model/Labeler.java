@@ -1,0 +1,223 @@
+package io.groot.trainer.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One version of the generative labeler: a DJL {@link Model} (PyTorch engine) plus its vocabularies. Offers
+ * batched top-k beam search and teacher-forced sequence log-probabilities. Inference is safe from several
+ * threads; training goes through {@link io.groot.trainer.groot.GrootTraining}, one trainer at a time.
+ */
+public final class Labeler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Labeler.class);
+
+    private final Model model;
+    private final LabelerBlock block;
+    private final Vocabulary vocabulary;
+    private final LabelerConfig config;
+    private final TokenFeatures features;
+
+    private Labeler(Model model, LabelerBlock block, Vocabulary vocabulary, LabelerConfig config) {
+        this.model = model;
+        this.block = block;
+        this.vocabulary = vocabulary;
+        this.config = config;
+        this.features = new TokenFeatures(vocabulary, config.affixBuckets());
+    }
+
+    /** A freshly initialized labeler (random weights from {@code seed}) on DJL's default device. */
+    public static Labeler create(LabelerConfig config, Vocabulary vocabulary, int seed) {
+        Engine.getInstance().setRandomSeed(seed);
+        Labeler labeler = wrap(config, vocabulary);
+        labeler.block.setInitializer(new ai.djl.training.initializer.XavierInitializer(), ai.djl.nn.Parameter.Type.WEIGHT);
+        labeler.block.setInitializer(ai.djl.training.initializer.Initializer.ZEROS, ai.djl.nn.Parameter.Type.BIAS);
+        labeler.block.initialize(labeler.model.getNDManager(), DataType.FLOAT32, LabelerBlock.inputShapes(1, 4, 1));
+        return labeler;
+    }
+
+    /** A labeler with parameters read from {@link #saveParameters}' output. */
+    static Labeler load(LabelerConfig config, Vocabulary vocabulary, java.io.DataInputStream parameters)
+            throws IOException {
+        Labeler labeler = wrap(config, vocabulary);
+        try {
+            labeler.block.loadParameters(labeler.model.getNDManager(), parameters);
+        } catch (MalformedModelException e) {
+            labeler.close();
+            throw new IOException("model parameters do not fit the architecture: " + e.getMessage(), e);
+        }
+        return labeler;
+    }
+
+    private static Labeler wrap(LabelerConfig config, Vocabulary vocabulary) {
+        LabelerBlock block = new LabelerBlock(config, vocabulary.tokenCount(), vocabulary.labelCount());
+        Model model = Model.newInstance("groot-labeler", Engine.getEngine("PyTorch").defaultDevice(), "PyTorch");
+        model.setBlock(block);
+        LOG.debug("labeler on {}", model.getNDManager().getDevice());
+        return new Labeler(model, block, vocabulary, config);
+    }
+
+    void saveParameters(java.io.DataOutputStream out) throws IOException {
+        block.saveParameters(out);
+    }
+
+    /**
+     * The top-k label sequences for each sentence, best first. Sentences are decoded in groups of equal length,
+     * so a sentence's candidates and scores do not depend on what else is in the batch.
+     */
+    public List<List<ScoredSequence>> topK(List<? extends List<String>> sentences, int k) {
+        List<List<ScoredSequence>> results = new ArrayList<>(sentences.size());
+        for (int i = 0; i < sentences.size(); i++) {
+            results.add(List.of());
+        }
+        for (Map.Entry<Integer, List<Integer>> group : byLength(sentences).entrySet()) {
+            decodeGroup(sentences, group.getKey(), group.getValue(), k, results);
+        }
+        return results;
+    }
+
+    private void decodeGroup(List<? extends List<String>> sentences, int length, List<Integer> indices, int k,
+                             List<List<ScoredSequence>> results) {
+        List<List<String>> rows = new ArrayList<>();
+        indices.forEach(i -> rows.add(sentences.get(i)));
+        List<float[][][]> tables = stepTables(rows, length);
+        for (int r = 0; r < rows.size(); r++) {
+            List<Double> scores = new ArrayList<>();
+            List<int[]> best = BeamSearch.search(tables.get(r), vocabulary.startLabelId(), k, scores);
+            List<ScoredSequence> scored = new ArrayList<>(best.size());
+            for (int i = 0; i < best.size(); i++) {
+                scored.add(new ScoredSequence(i + 1, decode(best.get(i)), scores.get(i)));
+            }
+            results.set(indices.get(r), scored);
+        }
+    }
+
+    /**
+     * The decoder's step tables of one sentence: {@code [t][previous label id, or start][label]} holds
+     * log p(label at t | tokens, previous label).
+     */
+    public float[][][] stepTable(List<String> sentence) {
+        return stepTables(List.of(sentence), sentence.size()).get(0);
+    }
+
+    private List<float[][][]> stepTables(List<? extends List<String>> rows, int length) {
+        int labels = vocabulary.labelCount();
+        float[] flat;
+        try (NDManager scope = model.getNDManager().newSubManager()) {
+            ParameterStore ps = new ParameterStore(scope, false);
+            flat = block.transitions(ps, features.encode(scope, rows, length)).toFloatArray();
+        }
+        int perStep = (labels + 1) * labels;
+        List<float[][][]> tables = new ArrayList<>(rows.size());
+        for (int r = 0; r < rows.size(); r++) {
+            float[][][] steps = new float[length][labels + 1][labels];
+            for (int t = 0; t < length; t++) {
+                for (int p = 0; p <= labels; p++) {
+                    System.arraycopy(flat, (r * length + t) * perStep + p * labels, steps[t][p], 0, labels);
+                }
+            }
+            tables.add(steps);
+        }
+        return tables;
+    }
+
+    /** Teacher-forced log p(labels | tokens) for each pair, grouped by length like {@link #topK}. */
+    public double[] sequenceLogProbs(List<? extends List<String>> sentences, List<? extends List<String>> labelRows) {
+        double[] out = new double[sentences.size()];
+        for (Map.Entry<Integer, List<Integer>> group : byLength(sentences).entrySet()) {
+            int length = group.getKey();
+            List<List<String>> rows = new ArrayList<>();
+            List<int[]> labels = new ArrayList<>();
+            for (int i : group.getValue()) {
+                rows.add(sentences.get(i));
+                labels.add(encodeLabels(labelRows.get(i)));
+            }
+            try (NDManager scope = model.getNDManager().newSubManager()) {
+                ParameterStore ps = new ParameterStore(scope, false);
+                NDList inputs = features.encode(scope, rows, length);
+                inputs.add(TokenFeatures.previousLabels(scope, labels, length, vocabulary.startLabelId()));
+                float[] logProbs = block.forward(ps, inputs, false).head().toFloatArray();
+                int labelCount = vocabulary.labelCount();
+                for (int r = 0; r < rows.size(); r++) {
+                    double sum = 0;
+                    for (int t = 0; t < length; t++) {
+                        sum += logProbs[(r * length + t) * labelCount + labels.get(r)[t]];
+                    }
+                    out[group.getValue().get(r)] = sum;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Label ids; @throws Vocabulary.UnknownLabelException for a label outside the model's set */
+    public int[] encodeLabels(List<String> labels) {
+        int[] ids = new int[labels.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = vocabulary.labelId(labels.get(i));
+        }
+        return ids;
+    }
+
+    private List<String> decode(int[] ids) {
+        List<String> labels = new ArrayList<>(ids.length);
+        for (int id : ids) {
+            labels.add(vocabulary.label(id));
+        }
+        return labels;
+    }
+
+    private static Map<Integer, List<Integer>> byLength(List<? extends List<String>> sentences) {
+        Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < sentences.size(); i++) {
+            int length = sentences.get(i).size();
+            if (length == 0) {
+                throw new IllegalArgumentException("sentence " + i + " has no tokens");
+            }
+            groups.computeIfAbsent(length, n -> new ArrayList<>()).add(i);
+        }
+        return groups;
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public LabelerBlock block() {
+        return block;
+    }
+
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    public LabelerConfig config() {
+        return config;
+    }
+
+    public TokenFeatures features() {
+        return features;
+    }
+
+    public Device device() {
+        return model.getNDManager().getDevice();
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,116 @@
+package io.groot.trainer.model;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A labeler version as one self-describing zip: architecture, vocabularies, and DJL parameters. Entries are
+ * written in a fixed order with fixed timestamps, so the same weights give the same bytes (and SHA-256).
+ */
+public final class LabelerArtifact {
+    private static final String CONFIG = "labeler.properties";
+    private static final String TOKENS = "tokens.txt";
+    private static final String LABELS = "labels.txt";
+    private static final String PARAMETERS = "labeler.params";
+    private static final String FORMAT = "groot-labeler-1";
+
+    private LabelerArtifact() {
+    }
+
+    public static byte[] toBytes(Labeler labeler) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            Properties config = labeler.config().toProperties();
+            config.setProperty("format", FORMAT);
+            StringWriter configText = new StringWriter();
+            config.store(configText, null);
+            write(zip, CONFIG, stripDateComment(configText.toString()).getBytes(StandardCharsets.UTF_8));
+            write(zip, TOKENS, lines(labeler.vocabulary().tokens()));
+            write(zip, LABELS, lines(labeler.vocabulary().labels()));
+            ByteArrayOutputStream parameters = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(parameters)) {
+                labeler.saveParameters(out);
+            }
+            write(zip, PARAMETERS, parameters.toByteArray());
+        }
+        return bytes.toByteArray();
+    }
+
+    public static Labeler fromBytes(byte[] artifact) throws IOException {
+        Properties config = null;
+        List<String> tokens = null;
+        List<String> labels = null;
+        byte[] parameters = null;
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(artifact))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                byte[] content = zip.readAllBytes();
+                switch (entry.getName()) {
+                    case CONFIG -> {
+                        config = new Properties();
+                        config.load(new StringReader(new String(content, StandardCharsets.UTF_8)));
+                    }
+                    case TOKENS -> tokens = readLines(content);
+                    case LABELS -> labels = readLines(content);
+                    case PARAMETERS -> parameters = content;
+                    default -> throw new IOException("unexpected entry in labeler artifact: " + entry.getName());
+                }
+            }
+        }
+        if (config == null || tokens == null || labels == null || parameters == null) {
+            throw new IOException("labeler artifact is incomplete (needs " + List.of(CONFIG, TOKENS, LABELS, PARAMETERS)
+                    + ")");
+        }
+        if (!FORMAT.equals(config.getProperty("format"))) {
+            throw new IOException("unsupported labeler artifact format: " + config.getProperty("format"));
+        }
+        try (InputStream in = new ByteArrayInputStream(parameters)) {
+            return Labeler.load(LabelerConfig.fromProperties(config), new Vocabulary(tokens, labels),
+                    new DataInputStream(in));
+        }
+    }
+
+    private static void write(ZipOutputStream zip, String name, byte[] content) throws IOException {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setTime(0L);
+        zip.putNextEntry(entry);
+        zip.write(content);
+        zip.closeEntry();
+    }
+
+    private static byte[] lines(List<String> values) {
+        return (String.join("\n", values) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> readLines(byte[] content) {
+        List<String> out = new ArrayList<>();
+        for (String line : new String(content, StandardCharsets.UTF_8).split("\n", -1)) {
+            if (!line.isEmpty()) {
+                out.add(line);
+            }
+        }
+        return out;
+    }
+
+    private static String stripDateComment(String properties) {
+        StringBuilder out = new StringBuilder();
+        for (String line : properties.split("\n")) {
+            if (!line.startsWith("#")) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
+    }
+}
