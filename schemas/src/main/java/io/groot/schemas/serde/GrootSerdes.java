@@ -1,6 +1,7 @@
 package io.groot.schemas.serde;
 
 import io.groot.schemas.CandidateSet;
+import io.groot.schemas.ContrastSet;
 import io.groot.schemas.DeadLetter;
 import io.groot.schemas.ModelVersion;
 import io.groot.schemas.RewardEvent;
@@ -17,6 +18,7 @@ public final class GrootSerdes {
     private final AvroSerde<TrainingBatch> trainingBatches;
     private final AvroSerde<ModelVersion> modelVersions;
     private final AvroSerde<DeadLetter> deadLetters;
+    private final AvroSerde<ContrastSet> contrastSets;
 
     public GrootSerdes(SchemaRegistry registry) {
         this.registry = registry;
@@ -26,6 +28,7 @@ public final class GrootSerdes {
         this.trainingBatches = new AvroSerde<>(registry, TrainingBatch.class);
         this.modelVersions = new AvroSerde<>(registry, ModelVersion.class);
         this.deadLetters = new AvroSerde<>(registry, DeadLetter.class);
+        this.contrastSets = new AvroSerde<>(registry, ContrastSet.class);
     }
 
     public SchemaRegistry registry() {
@@ -54,5 +57,10 @@ public final class GrootSerdes {
 
     public AvroSerde<DeadLetter> deadLetters() {
         return deadLetters;
+    }
+
+    /** For state stores that buffer contrast sets before they are batched. */
+    public AvroSerde<ContrastSet> contrastSets() {
+        return contrastSets;
     }
 }

@@ -1,0 +1,85 @@
+package io.groot.ops.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.groot.ops.demo.ContinuousLearningDemo;
+import io.groot.ops.demo.DemoOptions;
+import io.groot.schemas.registry.InMemorySchemaRegistry;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** The {@code groot} command line. */
+public final class Groot {
+    private static final String USAGE = """
+            usage: groot <command> [options]
+
+            commands:
+              demo    run the whole loop on an embedded Kafka broker (or --bootstrap-servers) and print its
+                      accounting as one line of JSON
+              help    this text
+
+            demo options (defaults in brackets):
+              --data DIR                 labelled data: DIR/{train,valid,test}/seq.in+seq.out, or DIR/train.txt
+                                         etc. in CoNLL format [a built-in generated sample]
+              --bootstrap-servers HOSTS  use this Kafka cluster, start no broker [embedded broker on 127.0.0.1]
+              --kafka KEY=VALUE          extra Kafka client setting, repeatable (security.protocol, sasl.*, ssl.*)
+              --max-seconds N            stop after N seconds whatever happened [600]
+              --rate N                   texts sent per second [150]
+              --seed-sentences N         labelled sentences for the initial maximum-likelihood version [1000]
+              --initial-epochs N         epochs of that initial training [4]
+              --max-texts N              most texts streamed through the loop [20000]
+              --examples-per-version N   contrast sets per trained version [texts / 5, at least 64]
+              --min-versions N           stop after N versions trained on feedback [2]
+              --partitions N             partitions of texts, candidates, rewards [2]
+              --k N                      beam width: candidates per text [4]
+              --reward NAME              f0.5, f1, f2 (span F-beta), token-accuracy, exact-match [f0.5]
+              --max-feedback-delay-ms N  feedback arrives up to N ms after its text, in random order [3000]
+              --duplicate-rate X         fraction of feedback delivered twice [0.05]
+              --topic-prefix P           prefix of every topic name [groot.]
+              --model NAME               model name (key of model-versions) [slots]
+              --work-dir DIR             keep broker data, state and artifacts here [temporary, deleted]
+              --seed N                   random seed [7]
+            """;
+
+    private Groot() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            System.out.print(USAGE);
+            return;
+        }
+        try {
+            switch (args[0]) {
+                case "demo" -> demo(new Arguments(args, 1));
+                default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("groot: " + e.getMessage());
+            System.err.println("run 'groot help' for usage");
+            System.exit(2);
+        }
+        System.exit(0);
+    }
+
+    private static void demo(Arguments a) throws Exception {
+        DemoOptions d = DemoOptions.defaults();
+        String data = a.string("data", null);
+        String work = a.string("work-dir", null);
+        DemoOptions options = new DemoOptions(data == null ? null : Path.of(data),
+                a.string("bootstrap-servers", null), Map.copyOf(a.clientConfig()),
+                work == null ? null : Path.of(work), a.string("topic-prefix", d.topicPrefix()),
+                a.string("model", d.modelName()), a.integer("max-seconds", d.maxSeconds()),
+                a.number("rate", d.textsPerSecond()), a.integer("seed-sentences", d.seedSentences()),
+                a.integer("initial-epochs", d.initialEpochs()), a.integer("max-texts", d.maxTexts()),
+                a.integer("examples-per-version", d.examplesPerVersion()),
+                a.integer("min-versions", d.minVersions()), a.integer("partitions", d.partitions()),
+                a.integer("k", d.beamWidth()), a.string("reward", d.reward()),
+                Duration.ofMillis(a.integer("max-feedback-delay-ms", (int) d.maxFeedbackDelay().toMillis())),
+                a.number("duplicate-rate", d.duplicateRate()), a.integer("seed", (int) d.seed()));
+        a.requireAllUsed();
+        Map<String, Object> result = new ContinuousLearningDemo(options, new InMemorySchemaRegistry(), System.err).run();
+        System.out.println(new ObjectMapper().writeValueAsString(result));
+    }
+}

@@ -1,0 +1,239 @@
+package io.groot.ops.demo;
+
+import io.groot.ops.broker.EmbeddedKafkaBroker;
+import io.groot.ops.broker.TopicSetup;
+import io.groot.schemas.ModelVersion;
+import io.groot.schemas.Topics;
+import io.groot.schemas.registry.SchemaRegistry;
+import io.groot.schemas.serde.GrootSerdes;
+import io.groot.streams.GrootStreamsApp;
+import io.groot.streams.LoopConfig;
+import io.groot.trainer.artifact.LocalArtifactStore;
+import io.groot.trainer.data.LabelledCorpus;
+import io.groot.trainer.data.LabelledSentence;
+import io.groot.trainer.model.Labeler;
+import io.groot.trainer.model.LabelerArtifact;
+import io.groot.trainer.model.LabelerConfig;
+import io.groot.trainer.reward.RewardFunction;
+import io.groot.trainer.service.InitialVersion;
+import io.groot.trainer.service.StreamingTrainer;
+import io.groot.trainer.service.TrainerConfig;
+import io.groot.trainer.service.VersionPublisher;
+import org.apache.kafka.clients.CommonClientConfigs;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * The whole loop on one machine: a broker (embedded unless one is given), an initial maximum-likelihood version,
+ * the streams application, the trainer, and a simulated feedback source. Runs until the trainer has published
+ * enough versions trained on the feedback and they serve, or until the time limit.
+ */
+public final class ContinuousLearningDemo {
+    private final DemoOptions options;
+    private final SchemaRegistry registry;
+    private final PrintStream progress;
+
+    /** @param registry shared by every component of the run (the embedded default is in-memory) */
+    public ContinuousLearningDemo(DemoOptions options, SchemaRegistry registry, PrintStream progress) {
+        this.options = options;
+        this.registry = registry;
+        this.progress = progress;
+    }
+
+    public Map<String, Object> run() throws Exception {
+        long began = System.nanoTime();
+        Path work = options.workDir() != null ? Files.createDirectories(options.workDir())
+                : Files.createTempDirectory("groot-demo-");
+        LabelledCorpus corpus = options.dataDir() != null ? LabelledCorpus.read(options.dataDir())
+                : SampleCorpus.generate(2400, 300, options.seed());
+        progress.println(corpus.describe(options.dataDir() != null ? options.dataDir().toString() : "built-in sample"));
+        List<LabelledSentence> seed = corpus.train().subList(0, Math.min(options.seedSentences(), corpus.train().size() / 2));
+        List<LabelledSentence> stream = corpus.train().subList(seed.size(),
+                Math.min(corpus.train().size(), seed.size() + options.maxTexts()));
+
+        try (EmbeddedKafkaBroker broker = options.bootstrapServers() == null
+                ? EmbeddedKafkaBroker.start(work.resolve("kafka"), options.workDir() == null, 0) : null) {
+            Properties client = new Properties();
+            client.putAll(options.clientConfig());
+            client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                    broker != null ? broker.bootstrapServers() : options.bootstrapServers());
+            progress.println(broker != null ? "embedded Kafka broker at " + broker.bootstrapServers()
+                    : "using Kafka at " + options.bootstrapServers());
+            Topics topics = Topics.withPrefix(options.topicPrefix());
+            TopicSetup.ensureTopics(client, topics, options.partitions(), (short) 1);
+            GrootSerdes serdes = new GrootSerdes(registry);
+            LocalArtifactStore artifacts = new LocalArtifactStore(work.resolve("artifacts"));
+            LoopConfig loop = new LoopConfig(options.modelName(), options.beamWidth(), 128, Duration.ofMinutes(10),
+                    Duration.ofMinutes(1), options.reward(), 4, 32, Duration.ofSeconds(1));
+            int perVersion = options.examplesPerVersion() > 0 ? options.examplesPerVersion()
+                    : Math.max(64, stream.size() / 5);
+            TrainerConfig trainerConfig = TrainerConfig.defaults(options.modelName())
+                    .withExamplesPerVersion(perVersion, Math.min(32, perVersion)).withMaxWait(Duration.ofSeconds(10));
+
+            ModelVersion initial = publishInitialVersion(client, topics, serdes, artifacts, corpus, seed);
+            progress.printf(Locale.ROOT, "version 1 trained by maximum likelihood on %d sentences%n", seed.size());
+
+            try (GrootStreamsApp app = new GrootStreamsApp(client, "groot-streams-" + options.modelName(),
+                    work.resolve("streams-state"), 1, topics, serdes, artifacts, loop);
+                 StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
+                         topics.modelVersions(), serdes, artifacts, trainerConfig);
+                 LoopMonitor monitor = new LoopMonitor(client, topics, serdes);
+                 FeedbackSimulator feedback = new FeedbackSimulator(client, serdes, topics.texts(), topics.rewards(),
+                         options.maxFeedbackDelay(), options.duplicateRate(), options.seed())) {
+                app.start(Duration.ofSeconds(60));
+                Thread trainerThread = daemon(trainer, "groot-trainer");
+                daemon(monitor, "groot-monitor");
+                Thread feeder = daemon(() -> {
+                    try {
+                        feedback.play(stream, "req-", options.textsPerSecond());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "groot-feeder");
+                boolean done = awaitDone(began, feeder, feedback, monitor, stream.size());
+                Map<String, Object> result = result(began, done, feedback, monitor, app, trainerConfig);
+                result.put("evaluation", evaluate(corpus, artifacts, initial, monitor));
+                feeder.interrupt();
+                trainer.close();
+                trainerThread.join(30_000);
+                return result;
+            }
+        } finally {
+            if (options.workDir() == null) {
+                deleteRecursively(work);
+            }
+        }
+    }
+
+    private ModelVersion publishInitialVersion(Properties client, Topics topics, GrootSerdes serdes,
+                                               LocalArtifactStore artifacts, LabelledCorpus corpus,
+                                               List<LabelledSentence> seed) throws IOException {
+        var existing = io.groot.trainer.service.ModelVersionLog.latest(client, topics.modelVersions(),
+                serdes.modelVersions(), options.modelName());
+        if (existing.isPresent()) {
+            progress.println("model '" + options.modelName() + "' already has version "
+                    + existing.get().getServingVersion() + "; continuing from it");
+            return existing.get();
+        }
+        List<List<String>> texts = new ArrayList<>();
+        Stream.of(corpus.train(), corpus.valid()).flatMap(List::stream).forEach(s -> texts.add(s.tokens()));
+        try (Labeler labeler = InitialVersion.train(seed, texts, corpus.labelSet(), LabelerConfig.defaults(),
+                options.initialEpochs(), (int) options.seed());
+             VersionPublisher publisher = new VersionPublisher(client, "groot-initial-" + options.modelName(),
+                     artifacts, topics.modelVersions(), serdes.modelVersions())) {
+            return InitialVersion.publish(publisher, options.modelName(), labeler, seed.size());
+        }
+    }
+
+    private boolean awaitDone(long began, Thread feeder, FeedbackSimulator feedback, LoopMonitor monitor,
+                              int texts) throws InterruptedException {
+        long deadline = began + Duration.ofSeconds(options.maxSeconds()).toNanos();
+        long nextReport = 0;
+        while (System.nanoTime() < deadline) {
+            boolean fed = !feeder.isAlive();
+            // Done when every text has candidates, all feedback has joined (or was dead-lettered), enough
+            // versions were trained on it, and texts were served by one of them (the hot swap happened).
+            boolean drained = monitor.candidates() >= texts
+                    && monitor.contrastSets() + monitor.deadLetters() >= feedback.rewardsSent();
+            boolean swapped = monitor.candidatesByVersion().keySet().stream().anyMatch(v -> v >= 2);
+            if (fed && drained && swapped && monitor.rewardTrainedVersions() >= options.minVersions()
+                    && monitor.servingVersion() >= 2) {
+                report(began, feedback, monitor, texts);
+                return true;
+            }
+            if (System.nanoTime() >= nextReport) {
+                report(began, feedback, monitor, texts);
+                nextReport = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            }
+            Thread.sleep(200);
+        }
+        report(began, feedback, monitor, texts);
+        return false;
+    }
+
+    private void report(long began, FeedbackSimulator feedback, LoopMonitor monitor, int texts) {
+        progress.printf(Locale.ROOT, "[%4.0fs] texts %d/%d  candidates %d %s  rewards %d  joined %d  batches %d  "
+                        + "versions %d  serving v%d  dead letters %d%n",
+                seconds(began), feedback.textsSent(), texts, monitor.candidates(), monitor.candidatesByVersion(),
+                feedback.rewardsSent(), monitor.contrastSets(), monitor.batches(), monitor.versions().size(),
+                monitor.servingVersion(), monitor.deadLetters());
+    }
+
+    private Map<String, Object> result(long began, boolean done, FeedbackSimulator feedback, LoopMonitor monitor,
+                                       GrootStreamsApp app, TrainerConfig trainer) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("completed", done);
+        result.put("texts", feedback.textsSent());
+        result.put("candidates", monitor.candidates());
+        result.put("rewards", feedback.rewardsSent());
+        result.put("duplicateRewardsSent", feedback.duplicatesSent());
+        result.put("duplicateRewardsDropped", app.counters().get("rewards.duplicate"));
+        result.put("joined", monitor.contrastSets());
+        result.put("batches", monitor.batches());
+        result.put("deadLetters", monitor.deadLetters());
+        result.put("modelVersions", monitor.versions().size());
+        result.put("rewardTrainedVersions", monitor.rewardTrainedVersions());
+        result.put("promotedVersions", monitor.promotedVersions());
+        result.put("servingVersion", monitor.servingVersion());
+        Map<String, Long> byVersion = new LinkedHashMap<>();
+        monitor.candidatesByVersion().forEach((v, n) -> byVersion.put("v" + v, n.get()));
+        result.put("candidatesByVersion", byVersion);
+        Map<String, Long> origins = new LinkedHashMap<>();
+        monitor.memberOrigins().forEach((o, n) -> origins.put(o, n.get()));
+        result.put("contrastMembersByOrigin", origins);
+        result.put("examplesPerVersion", trainer.examplesPerVersion());
+        result.put("elapsedSeconds", Math.round(seconds(began) * 10) / 10.0);
+        return result;
+    }
+
+    /** Reward@1 of the initial and the serving version on the test split (or the held-back tail of train). */
+    private Map<String, Object> evaluate(LabelledCorpus corpus, LocalArtifactStore artifacts, ModelVersion initial,
+                                         LoopMonitor monitor) throws IOException {
+        List<LabelledSentence> test = corpus.test().isEmpty() ? corpus.valid() : corpus.test();
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (test.isEmpty()) {
+            return out;
+        }
+        List<RewardFunction> rewards = List.of(RewardFunction.parse(options.reward()), RewardFunction.parse("f1"));
+        out.put("split", corpus.test().isEmpty() ? "valid" : "test");
+        out.put("sentences", test.size());
+        ModelVersion serving = monitor.versions().values().stream().reduce((a, b) -> b).orElse(initial);
+        for (ModelVersion version : List.of(initial, serving)) {
+            try (Labeler labeler = LabelerArtifact.fromBytes(artifacts.get(version.getServingArtifact()))) {
+                out.put("v" + version.getServingVersion(), Evaluation.atRankOne(labeler, test, rewards));
+            }
+        }
+        return out;
+    }
+
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static double seconds(long began) {
+        return (System.nanoTime() - began) / 1e9;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

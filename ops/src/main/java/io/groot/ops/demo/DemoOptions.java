@@ -1,0 +1,30 @@
+package io.groot.ops.demo;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Settings of {@code groot demo}; see {@link #defaults()} for the documented defaults.
+ *
+ * @param dataDir            labelled data (seq.in/seq.out or CoNLL); null: the built-in sample
+ * @param bootstrapServers   an existing cluster; null: start the embedded broker
+ * @param clientConfig       extra Kafka client settings (security.protocol, sasl.*, ssl.*), passed everywhere
+ * @param workDir            where broker data, state and artifacts go; null: a temporary directory, deleted after
+ * @param seedSentences      labelled sentences the initial (maximum-likelihood) version is trained on
+ * @param maxTexts           most texts streamed through the loop after that
+ * @param minVersions        stop once this many versions trained on feedback are published (and one serves)
+ * @param maxFeedbackDelay   feedback arrives after a uniform random delay up to this
+ * @param duplicateRate      fraction of feedback events delivered twice
+ */
+public record DemoOptions(Path dataDir, String bootstrapServers, Map<String, String> clientConfig, Path workDir,
+                          String topicPrefix, String modelName, int maxSeconds, double textsPerSecond,
+                          int seedSentences, int initialEpochs, int maxTexts, int examplesPerVersion,
+                          int minVersions, int partitions, int beamWidth, String reward, Duration maxFeedbackDelay,
+                          double duplicateRate, long seed) {
+
+    public static DemoOptions defaults() {
+        return new DemoOptions(null, null, Map.of(), null, "groot.", "slots", 600, 150, 1000, 4, 20_000, 0, 2, 2, 4,
+                "f0.5", Duration.ofSeconds(3), 0.05, 7L);
+    }
+}

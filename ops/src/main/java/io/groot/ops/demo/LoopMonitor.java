@@ -1,0 +1,137 @@
+package io.groot.ops.demo;
+
+import io.groot.schemas.CandidateSet;
+import io.groot.schemas.ModelVersion;
+import io.groot.schemas.PromotionStatus;
+import io.groot.schemas.Topics;
+import io.groot.schemas.TrainingBatch;
+import io.groot.schemas.serde.GrootSerdes;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.Properties;
+
+/**
+ * Counts what actually reached the loop's topics (committed records only): the demo's progress and its
+ * final accounting come from Kafka, not from the components' own say-so.
+ */
+public final class LoopMonitor implements Runnable, AutoCloseable {
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Topics topics;
+    private final GrootSerdes serdes;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong candidates = new AtomicLong();
+    private final AtomicLong contrastSets = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong deadLetters = new AtomicLong();
+    private final Map<Long, AtomicLong> candidatesByVersion = new ConcurrentSkipListMap<>();
+    private final Map<Long, ModelVersion> versions = new ConcurrentSkipListMap<>();
+    private final Map<String, AtomicLong> originCounts = new ConcurrentHashMap<>();
+
+    public LoopMonitor(Properties clientConfig, Topics topics, GrootSerdes serdes) {
+        Properties props = new Properties();
+        props.putAll(clientConfig);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "groot-monitor-" + System.nanoTime());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.topics = topics;
+        this.serdes = serdes;
+    }
+
+    @Override
+    public void run() {
+        consumer.subscribe(List.of(topics.candidates(), topics.trainingBatches(), topics.modelVersions(),
+                topics.deadLetters()));
+        try {
+            while (running.get()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    count(record);
+                }
+            }
+        } catch (WakeupException stopping) {
+            // closing
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void count(ConsumerRecord<String, byte[]> record) {
+        String topic = record.topic();
+        if (topic.equals(topics.candidates())) {
+            CandidateSet set = serdes.candidates().deserialize(topic, record.value());
+            candidates.incrementAndGet();
+            candidatesByVersion.computeIfAbsent(set.getModelVersion(), v -> new AtomicLong()).incrementAndGet();
+        } else if (topic.equals(topics.trainingBatches())) {
+            TrainingBatch batch = serdes.trainingBatches().deserialize(topic, record.value());
+            batches.incrementAndGet();
+            contrastSets.addAndGet(batch.getContrastSets().size());
+            batch.getContrastSets().forEach(set -> set.getMembers().forEach(member ->
+                    originCounts.computeIfAbsent(member.getOrigin().name(), o -> new AtomicLong()).incrementAndGet()));
+        } else if (topic.equals(topics.modelVersions())) {
+            ModelVersion version = serdes.modelVersions().deserialize(topic, record.value());
+            versions.put(version.getVersion(), version);
+        } else {
+            deadLetters.incrementAndGet();
+        }
+    }
+
+    public long candidates() {
+        return candidates.get();
+    }
+
+    public long contrastSets() {
+        return contrastSets.get();
+    }
+
+    public long batches() {
+        return batches.get();
+    }
+
+    public long deadLetters() {
+        return deadLetters.get();
+    }
+
+    public Map<Long, AtomicLong> candidatesByVersion() {
+        return candidatesByVersion;
+    }
+
+    public Map<Long, ModelVersion> versions() {
+        return versions;
+    }
+
+    public Map<String, AtomicLong> memberOrigins() {
+        return originCounts;
+    }
+
+    /** Versions trained from rewards (not the initial one) that were published. */
+    public long rewardTrainedVersions() {
+        return versions.values().stream().filter(v -> v.getParentVersion() != null).count();
+    }
+
+    public long servingVersion() {
+        return versions.values().stream().reduce((a, b) -> b).map(ModelVersion::getServingVersion).orElse(0L);
+    }
+
+    public long promotedVersions() {
+        return versions.values().stream().filter(v -> v.getStatus() == PromotionStatus.PROMOTED).count();
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+    }
+}

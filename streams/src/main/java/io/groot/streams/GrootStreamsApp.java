@@ -1,0 +1,108 @@
+package io.groot.streams;
+
+import io.groot.schemas.Topics;
+import io.groot.schemas.serde.GrootSerdes;
+import io.groot.streams.candidates.CandidateGenerationTopology;
+import io.groot.streams.common.LoopCounters;
+import io.groot.streams.join.RewardJoinTopology;
+import io.groot.streams.serving.ModelVersionWatcher;
+import io.groot.streams.serving.ServingModel;
+import io.groot.trainer.artifact.ArtifactStore;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * The streams side of the loop as one Kafka Streams application (candidate generation and reward join are
+ * independent sub-topologies), plus the watcher that hot-swaps the serving model. Scale out by running more
+ * instances with the same application id: partitions are spread over them, state follows via changelogs.
+ */
+public final class GrootStreamsApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GrootStreamsApp.class);
+
+    private final ServingModel serving = new ServingModel();
+    private final LoopCounters counters = new LoopCounters();
+    private final ModelVersionWatcher watcher;
+    private final Thread watcherThread;
+    private final KafkaStreams streams;
+
+    public GrootStreamsApp(Properties clientConfig, String applicationId, Path stateDir, int replication,
+                           Topics topics, GrootSerdes serdes, ArtifactStore artifacts, LoopConfig config) {
+        this.watcher = new ModelVersionWatcher(clientConfig, topics.modelVersions(), config.modelName(),
+                serdes.modelVersions(), artifacts, serving);
+        this.watcherThread = new Thread(watcher, "groot-model-watcher");
+        this.watcherThread.setDaemon(true);
+        Topology topology = topology(topics, serdes, serving, config, counters);
+        this.streams = new KafkaStreams(topology, streamsProperties(clientConfig, applicationId, stateDir,
+                replication));
+    }
+
+    public static Topology topology(Topics topics, GrootSerdes serdes, ServingModel serving, LoopConfig config,
+                                    LoopCounters counters) {
+        StreamsBuilder builder = new StreamsBuilder();
+        CandidateGenerationTopology.build(builder, topics, serdes, serving, config);
+        RewardJoinTopology.build(builder, topics, serdes, serving, config, counters);
+        return builder.build();
+    }
+
+    public static Properties streamsProperties(Properties clientConfig, String applicationId, Path stateDir,
+                                               int replication) {
+        Properties props = new Properties();
+        props.putAll(clientConfig);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replication);
+        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return props;
+    }
+
+    /** Starts following model versions, waits until one is served, then starts processing. */
+    public void start(Duration modelTimeout) throws InterruptedException {
+        watcherThread.start();
+        if (!serving.awaitAnyVersion(modelTimeout)) {
+            throw new IllegalStateException("no model version to serve appeared within " + modelTimeout);
+        }
+        streams.start();
+        LOG.info("streams started, serving version {}", serving.version());
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public ServingModel serving() {
+        return serving;
+    }
+
+    public LoopCounters counters() {
+        return counters;
+    }
+
+    public ModelVersionWatcher watcher() {
+        return watcher;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        watcher.close();
+        try {
+            watcherThread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        serving.close();
+    }
+}

@@ -1,0 +1,35 @@
+package io.groot.streams.candidates;
+
+import io.groot.schemas.CandidateSet;
+import io.groot.schemas.Topics;
+import io.groot.schemas.serde.GrootSerdes;
+import io.groot.streams.LoopConfig;
+import io.groot.streams.common.DeadLetters;
+import io.groot.streams.serving.ServingModel;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * texts -> serving model (top-k beam search) -> candidates, stamped with the model version.
+ * Texts are read as raw bytes so that malformed ones reach the dead-letter topic untouched.
+ */
+public final class CandidateGenerationTopology {
+    private CandidateGenerationTopology() {
+    }
+
+    public static KStream<String, CandidateSet> build(StreamsBuilder builder, Topics topics, GrootSerdes serdes,
+                                                      ServingModel serving, LoopConfig config) {
+        KStream<String, byte[]> texts = builder.stream(topics.texts(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("texts"));
+        KStream<String, CandidateSet> candidates = DeadLetters.split(
+                texts.processValues(() -> new CandidateGenerator(serdes.texts(), serving, config.modelName(),
+                        config.beamWidth(), config.maxTokens()), Named.as("generate-candidates")),
+                "texts", topics.deadLetters(), Produced.with(Serdes.String(), serdes.deadLetters()));
+        candidates.to(topics.candidates(), Produced.with(Serdes.String(), serdes.candidates()).withName("candidates"));
+        return candidates;
+    }
+}

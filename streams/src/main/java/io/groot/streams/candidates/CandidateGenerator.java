@@ -1,0 +1,98 @@
+package io.groot.streams.candidates;
+
+import io.groot.schemas.Candidate;
+import io.groot.schemas.CandidateSet;
+import io.groot.schemas.TextEvent;
+import io.groot.schemas.TopicOffset;
+import io.groot.schemas.serde.AvroSerde;
+import io.groot.streams.common.DeadLetters;
+import io.groot.streams.common.Routed;
+import io.groot.streams.serving.ServingModel;
+import io.groot.trainer.model.ScoredSequence;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Runs the serving model's beam search on each text; unusable texts become dead letters with the reason. */
+final class CandidateGenerator implements FixedKeyProcessor<String, byte[], Routed<CandidateSet>> {
+    private final AvroSerde<TextEvent> texts;
+    private final ServingModel serving;
+    private final String modelName;
+    private final int beamWidth;
+    private final int maxTokens;
+    private FixedKeyProcessorContext<String, Routed<CandidateSet>> context;
+
+    CandidateGenerator(AvroSerde<TextEvent> texts, ServingModel serving, String modelName, int beamWidth,
+                       int maxTokens) {
+        this.texts = texts;
+        this.serving = serving;
+        this.modelName = modelName;
+        this.beamWidth = beamWidth;
+        this.maxTokens = maxTokens;
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, Routed<CandidateSet>> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, byte[]> record) {
+        Optional<RecordMetadata> source = context.recordMetadata();
+        TextEvent text;
+        try {
+            text = texts.deserialize(source.map(RecordMetadata::topic).orElse(""), record.value());
+        } catch (RuntimeException e) {
+            dead(record, source, "malformed-record", e.getMessage());
+            return;
+        }
+        if (text == null || text.getTokens().isEmpty()) {
+            dead(record, source, "empty-text", "text has no tokens");
+            return;
+        }
+        if (text.getTokens().size() > maxTokens) {
+            dead(record, source, "oversized-text", text.getTokens().size() + " tokens, the limit is " + maxTokens);
+            return;
+        }
+        CandidateSet candidates;
+        try {
+            candidates = serving.apply((version, labeler) -> candidateSet(record.key(), text, version,
+                    labeler.topK(List.of(text.getTokens()), beamWidth).get(0), source));
+        } catch (RuntimeException e) {
+            dead(record, source, "inference-failed", e.toString());
+            return;
+        }
+        context.forward(record.withValue(Routed.ok(candidates)));
+    }
+
+    private CandidateSet candidateSet(String key, TextEvent text, long version, List<ScoredSequence> ranked,
+                                      Optional<RecordMetadata> source) {
+        List<Candidate> candidates = new ArrayList<>(ranked.size());
+        for (ScoredSequence sequence : ranked) {
+            candidates.add(new Candidate(sequence.rank(), sequence.labels(), sequence.logProb()));
+        }
+        return CandidateSet.newBuilder()
+                .setRequestId(key != null ? key : text.getRequestId())
+                .setTokens(text.getTokens())
+                .setModelName(modelName)
+                .setModelVersion(version)
+                .setCandidates(candidates)
+                .setTextEventTime(text.getEventTime())
+                .setGeneratedAt(Instant.now())
+                .setTextSource(source.map(m -> new TopicOffset(m.topic(), m.partition(), m.offset())).orElse(null))
+                .build();
+    }
+
+    private void dead(FixedKeyRecord<String, byte[]> record, Optional<RecordMetadata> source, String reason,
+                      String error) {
+        var letter = DeadLetters.of(record.value(), reason, error, source);
+        DeadLetters.annotate(record.headers(), letter);
+        context.forward(record.withValue(Routed.dead(letter)));
+    }
+}

@@ -1,0 +1,59 @@
+package io.groot.streams.common;
+
+import io.groot.schemas.DeadLetter;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds dead letters (original bytes untouched, reason, source coordinates) and splits routed streams into
+ * their values and the dead-letter topic. The reason also goes into headers, so tools can filter without Avro.
+ */
+public final class DeadLetters {
+    public static final String REASON_HEADER = "groot.dlq.reason";
+    public static final String ERROR_HEADER = "groot.dlq.error";
+    public static final String SOURCE_HEADER = "groot.dlq.source";
+
+    private DeadLetters() {
+    }
+
+    public static DeadLetter of(byte[] original, String reason, String error, Optional<RecordMetadata> source) {
+        return DeadLetter.newBuilder()
+                .setOriginalValue(original == null ? null : ByteBuffer.wrap(original))
+                .setReason(reason).setError(error)
+                .setSourceTopic(source.map(RecordMetadata::topic).orElse(""))
+                .setSourcePartition(source.map(RecordMetadata::partition).orElse(-1))
+                .setSourceOffset(source.map(RecordMetadata::offset).orElse(-1L))
+                .setFailedAt(Instant.now())
+                .build();
+    }
+
+    /** Marks the record's headers with the dead letter's reason, error and source. */
+    public static void annotate(Headers headers, DeadLetter letter) {
+        headers.remove(REASON_HEADER).remove(ERROR_HEADER).remove(SOURCE_HEADER);
+        headers.add(REASON_HEADER, letter.getReason().getBytes(StandardCharsets.UTF_8));
+        headers.add(ERROR_HEADER, letter.getError().getBytes(StandardCharsets.UTF_8));
+        headers.add(SOURCE_HEADER, (letter.getSourceTopic() + "-" + letter.getSourcePartition() + "@"
+                + letter.getSourceOffset()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends dead letters to {@code topic} and returns the stream of values. */
+    public static <V> KStream<String, V> split(KStream<String, Routed<V>> routed, String name, String topic,
+                                                Produced<String, DeadLetter> produced) {
+        Map<String, KStream<String, Routed<V>>> branches = routed.split(Named.as(name + "-"))
+                .branch((key, value) -> value.isDead(), Branched.as("dead"))
+                .defaultBranch(Branched.as("ok"));
+        branches.get(name + "-dead").mapValues(Routed::deadLetter, Named.as(name + "-dead-letter"))
+                .to(topic, produced);
+        return branches.get(name + "-ok").mapValues(Routed::value, Named.as(name + "-value"));
+    }
+}

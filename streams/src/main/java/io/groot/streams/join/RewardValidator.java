@@ -1,0 +1,124 @@
+package io.groot.streams.join;
+
+import io.groot.schemas.CandidateReward;
+import io.groot.schemas.RewardEvent;
+import io.groot.schemas.serde.AvroSerde;
+import io.groot.streams.common.DeadLetters;
+import io.groot.streams.common.LoopCounters;
+import io.groot.streams.common.Routed;
+import io.groot.streams.serving.ServingModel;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads reward events from raw bytes, refuses malformed or invalid feedback (dead letters with the reason), and
+ * drops redelivered events by event id so that no feedback trains twice. Seen ids are kept in a changelogged
+ * store for {@code retention}, then purged.
+ */
+final class RewardValidator implements FixedKeyProcessor<String, byte[], Routed<RewardEvent>> {
+    private final AvroSerde<RewardEvent> rewards;
+    private final ServingModel serving;
+    private final Duration retention;
+    private final LoopCounters counters;
+    private FixedKeyProcessorContext<String, Routed<RewardEvent>> context;
+    private KeyValueStore<String, Long> seen;
+
+    RewardValidator(AvroSerde<RewardEvent> rewards, ServingModel serving, Duration retention, LoopCounters counters) {
+        this.rewards = rewards;
+        this.serving = serving;
+        this.retention = retention;
+        this.counters = counters;
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, Routed<RewardEvent>> context) {
+        this.context = context;
+        this.seen = context.getStateStore(RewardJoinTopology.SEEN_REWARD_EVENTS_STORE);
+        context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::purge);
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, byte[]> record) {
+        Optional<RecordMetadata> source = context.recordMetadata();
+        RewardEvent reward;
+        try {
+            reward = rewards.deserialize(source.map(RecordMetadata::topic).orElse(""), record.value());
+        } catch (RuntimeException e) {
+            dead(record, source, "malformed-record", e.getMessage());
+            return;
+        }
+        String problem = problemWith(reward);
+        if (problem != null) {
+            dead(record, source, problem.substring(0, problem.indexOf(':')), problem.substring(problem.indexOf(':') + 2));
+            return;
+        }
+        String id = record.key() + "/" + reward.getEventId();
+        if (seen.get(id) != null) {
+            counters.increment("rewards.duplicate");
+            return;
+        }
+        seen.put(id, record.timestamp());
+        context.forward(record.withValue(Routed.ok(reward)));
+    }
+
+    /** "reason: explanation", or null if the feedback is usable. */
+    private String problemWith(RewardEvent reward) {
+        if (reward == null) {
+            return "empty-feedback: tombstone reward";
+        }
+        boolean hasReference = reward.getReferenceLabels() != null;
+        boolean hasScalars = reward.getScalarRewards() != null;
+        if (hasReference == hasScalars) {
+            return hasReference ? "ambiguous-feedback: both reference labels and scalar rewards are set"
+                    : "empty-feedback: neither reference labels nor scalar rewards are set";
+        }
+        if (hasReference) {
+            List<String> unknown = new ArrayList<>();
+            serving.apply((version, labeler) -> {
+                reward.getReferenceLabels().stream().filter(l -> !labeler.vocabulary().hasLabel(l)).distinct()
+                        .forEach(unknown::add);
+                return null;
+            });
+            if (reward.getReferenceLabels().isEmpty()) {
+                return "empty-feedback: reference labelling is empty";
+            }
+            return unknown.isEmpty() ? null : "unknown-label: labels outside the model's label set: " + unknown;
+        }
+        for (CandidateReward scalar : reward.getScalarRewards()) {
+            double value = scalar.getReward();
+            if (Double.isNaN(value) || value < 0 || value > 1) {
+                return "invalid-reward: reward " + value + " for rank " + scalar.getRank() + " is not in [0, 1]";
+            }
+        }
+        return reward.getScalarRewards().isEmpty() ? "empty-feedback: no scalar rewards" : null;
+    }
+
+    private void dead(FixedKeyRecord<String, byte[]> record, Optional<RecordMetadata> source, String reason,
+                      String error) {
+        var letter = DeadLetters.of(record.value(), reason, error, source);
+        DeadLetters.annotate(record.headers(), letter);
+        context.forward(record.withValue(Routed.dead(letter)));
+    }
+
+    private void purge(long streamTime) {
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, Long> all = seen.all()) {
+            all.forEachRemaining(entry -> {
+                if (entry.value < streamTime - retention.toMillis()) {
+                    expired.add(entry.key);
+                }
+            });
+        }
+        expired.forEach(seen::delete);
+    }
+}

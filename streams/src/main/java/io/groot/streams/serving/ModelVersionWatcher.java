@@ -1,0 +1,110 @@
+package io.groot.streams.serving;
+
+import io.groot.schemas.ModelVersion;
+import io.groot.schemas.serde.AvroSerde;
+import io.groot.trainer.artifact.ArtifactStore;
+import io.groot.trainer.model.LabelerArtifact;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Follows the model-versions topic (committed records only) and hot-swaps the {@link ServingModel} to each
+ * record's serving version. Artifacts are checked against their SHA-256 before loading; a corrupt or unloadable
+ * one is refused and the current version keeps serving. Every instance reads the whole topic (no group).
+ */
+public final class ModelVersionWatcher implements Runnable, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelVersionWatcher.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final String topic;
+    private final String modelName;
+    private final AvroSerde<ModelVersion> serde;
+    private final ArtifactStore store;
+    private final ServingModel serving;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong swaps = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+
+    public ModelVersionWatcher(Properties clientConfig, String topic, String modelName, AvroSerde<ModelVersion> serde,
+                               ArtifactStore store, ServingModel serving) {
+        Properties props = new Properties();
+        props.putAll(clientConfig);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.topic = topic;
+        this.modelName = modelName;
+        this.serde = serde;
+        this.store = store;
+        this.serving = serving;
+    }
+
+    @Override
+    public void run() {
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(60)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (running.get()) {
+                ModelVersion newest = null;
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (modelName.equals(record.key())) {
+                        newest = serde.deserialize(topic, record.value());
+                    }
+                }
+                if (newest != null) {
+                    apply(newest);
+                }
+            }
+        } catch (WakeupException stopping) {
+            LOG.debug("model version watcher stopping");
+        } finally {
+            consumer.close();
+        }
+    }
+
+    /** Only the newest record of a poll matters: history is skipped, not loaded version by version. */
+    private void apply(ModelVersion record) {
+        long target = record.getServingVersion();
+        if (serving.version().orElse(-1) == target) {
+            return;
+        }
+        try {
+            serving.swap(target, LabelerArtifact.fromBytes(store.get(record.getServingArtifact())));
+            swaps.incrementAndGet();
+            LOG.info("now serving model '{}' version {} ({})", modelName, target, record.getStatusReason());
+        } catch (Exception e) {
+            refused.incrementAndGet();
+            LOG.error("refusing model '{}' version {}: {}; still serving {}", modelName, target, e.toString(),
+                    serving.version());
+        }
+    }
+
+    public long swaps() {
+        return swaps.get();
+    }
+
+    public long refusedVersions() {
+        return refused.get();
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+    }
+}

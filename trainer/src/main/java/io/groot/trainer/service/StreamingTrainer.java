@@ -1,0 +1,276 @@
+package io.groot.trainer.service;
+
+import io.groot.schemas.ContrastSet;
+import io.groot.schemas.ModelVersion;
+import io.groot.schemas.PromotionStatus;
+import io.groot.schemas.TopicOffset;
+import io.groot.schemas.TrainingBatch;
+import io.groot.schemas.serde.GrootSerdes;
+import io.groot.trainer.artifact.ArtifactStore;
+import io.groot.trainer.groot.GrootTraining;
+import io.groot.trainer.model.Labeler;
+import io.groot.trainer.model.LabelerArtifact;
+import io.groot.trainer.reward.RewardFunction;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The trainer service: consumes training batches, trains the serving version with the GROOT loss into a new
+ * version once enough contrast sets are pending, gates it on held-out feedback, and publishes it with the
+ * consumed offsets in one transaction. Its checkpoint is the model-versions log itself: on start it resumes
+ * from the serving version and the offsets committed with it.
+ */
+public final class StreamingTrainer implements Runnable, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingTrainer.class);
+
+    private final Properties clientConfig;
+    private final String batchesTopic;
+    private final String versionsTopic;
+    private final GrootSerdes serdes;
+    private final ArtifactStore store;
+    private final TrainerConfig config;
+    private final RewardFunction gateReward;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<ContrastSet> pending = new ArrayList<>();
+    private final Map<TopicPartition, OffsetAndMetadata> consumed = new HashMap<>();
+    private final Random random;
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong droppedStale = new AtomicLong();
+    private final AtomicLong unreadableBatches = new AtomicLong();
+    private long pendingSince;
+
+    public StreamingTrainer(Properties clientConfig, String batchesTopic, String versionsTopic, GrootSerdes serdes,
+                            ArtifactStore store, TrainerConfig config) {
+        this.clientConfig = clientConfig;
+        this.batchesTopic = batchesTopic;
+        this.versionsTopic = versionsTopic;
+        this.serdes = serdes;
+        this.store = store;
+        this.config = config;
+        this.gateReward = RewardFunction.parse(config.rewardFunction());
+        this.random = new Random(config.seed());
+        Properties props = new Properties();
+        props.putAll(clientConfig);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @Override
+    public void run() {
+        try (VersionPublisher publisher = new VersionPublisher(clientConfig, "groot-trainer-" + config.modelName(),
+                store, versionsTopic, serdes.modelVersions())) {
+            ModelVersion serving = awaitServingVersion();
+            Labeler labeler = load(serving);
+            long lastVersion = serving.getVersion();
+            consumer.subscribe(List.of(batchesTopic), new ForgetUncommitted());
+            LOG.info("trainer for '{}' resumes from version {} on {}", config.modelName(), serving.getServingVersion(),
+                    labeler.device());
+            while (running.get()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    accept(record, serving.getServingVersion());
+                }
+                if (ready()) {
+                    ModelVersion next = trainAndPublish(labeler, serving, lastVersion + 1, publisher);
+                    lastVersion = next.getVersion();
+                    if (next.getStatus() == PromotionStatus.PROMOTED) {
+                        serving = next;
+                    } else {
+                        labeler.close();
+                        labeler = load(serving);
+                    }
+                }
+            }
+            labeler.close();
+        } catch (WakeupException stopping) {
+            LOG.debug("trainer woken up to stop");
+        } catch (IOException e) {
+            throw new IllegalStateException("trainer cannot read or store model artifacts: " + e, e);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void accept(ConsumerRecord<String, byte[]> record, long servingVersion) {
+        TrainingBatch batch;
+        try {
+            batch = serdes.trainingBatches().deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            unreadableBatches.incrementAndGet();
+            LOG.error("skipping unreadable training batch at {}-{}@{}: {}", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            batch = null;
+        }
+        if (batch != null) {
+            for (ContrastSet set : batch.getContrastSets()) {
+                if (servingVersion - set.getModelVersion() > config.maxStaleness()) {
+                    droppedStale.incrementAndGet();
+                } else {
+                    pending.add(set);
+                }
+            }
+        }
+        if (pendingSince == 0 && !pending.isEmpty()) {
+            pendingSince = System.currentTimeMillis();
+        }
+        consumed.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+    }
+
+    private boolean ready() {
+        if (pending.size() >= config.examplesPerVersion()) {
+            return true;
+        }
+        return pending.size() >= config.minExamples()
+                && System.currentTimeMillis() - pendingSince >= config.maxWait().toMillis();
+    }
+
+    private ModelVersion trainAndPublish(Labeler labeler, ModelVersion serving, long version,
+                                         VersionPublisher publisher) throws IOException {
+        long began = System.nanoTime();
+        List<ContrastSet> train = new ArrayList<>();
+        List<ContrastSet> heldOut = new ArrayList<>();
+        for (ContrastSet set : pending) {
+            boolean holdOut = set.getReferenceLabels() != null
+                    && Math.floorMod(set.getRequestId().hashCode(), config.holdoutEvery()) == 0;
+            (holdOut ? heldOut : train).add(set);
+        }
+        double servingReward = GateEvaluation.rewardAtOne(labeler, heldOut, gateReward);
+        double loss;
+        long skipped;
+        try (GrootTraining training = new GrootTraining(labeler, config.objective(), config.learningRate())) {
+            loss = training.trainEpochs(train, config.epochs(), config.batchSize(), random);
+            skipped = training.skippedUnknownLabels();
+        }
+        double newReward = GateEvaluation.rewardAtOne(labeler, heldOut, gateReward);
+        boolean passes = Double.isFinite(loss)
+                && (heldOut.isEmpty() || newReward >= servingReward - config.gateTolerance());
+        Map<String, Double> metrics = new TreeMap<>();
+        metrics.put("train.loss", loss);
+        metrics.put("train.examples", (double) train.size());
+        metrics.put("train.skippedUnknownLabels", (double) skipped);
+        metrics.put("train.seconds", (System.nanoTime() - began) / 1e9);
+        metrics.put("gate.examples", (double) heldOut.size());
+        metrics.put("gate." + gateReward.name() + "@1", newReward);
+        metrics.put("gate.serving." + gateReward.name() + "@1", servingReward);
+        metrics.put("staleness.max", (double) pending.stream()
+                .mapToLong(s -> serving.getServingVersion() - s.getModelVersion()).max().orElse(0));
+        metrics.put("staleness.droppedTotal", (double) droppedStale.get());
+        var artifact = publisher.store(labeler);
+        String reason = passes
+                ? String.format("held-out %s@1 %.4f vs serving %.4f", gateReward.name(), newReward, servingReward)
+                : String.format("rejected: held-out %s@1 %.4f below serving %.4f - %.2f (loss %.4f)",
+                gateReward.name(), newReward, servingReward, config.gateTolerance(), loss);
+        ModelVersion record = publisher.publish(new VersionPublisher.Release(config.modelName(), version,
+                serving.getServingVersion(), artifact, passes ? PromotionStatus.PROMOTED : PromotionStatus.REJECTED,
+                reason, passes ? version : serving.getServingVersion(),
+                passes ? artifact : serving.getServingArtifact(), metrics, trainedThrough(), train.size()),
+                Map.copyOf(consumed), consumer.groupMetadata());
+        published.incrementAndGet();
+        LOG.info("model '{}' version {} {} ({} examples, loss {})", config.modelName(), version,
+                record.getStatus(), train.size(), String.format("%.4f", loss));
+        pending.clear();
+        pendingSince = 0;
+        return record;
+    }
+
+    private List<TopicOffset> trainedThrough() {
+        List<TopicOffset> out = new ArrayList<>();
+        consumed.forEach((tp, offset) -> out.add(new TopicOffset(tp.topic(), tp.partition(), offset.offset())));
+        out.sort((a, b) -> Integer.compare(a.getPartition(), b.getPartition()));
+        return out;
+    }
+
+    private ModelVersion awaitServingVersion() {
+        while (running.get()) {
+            var latest = ModelVersionLog.latest(clientConfig, versionsTopic, serdes.modelVersions(), config.modelName());
+            if (latest.isPresent()) {
+                return latest.get();
+            }
+            LOG.info("waiting for a first version of model '{}' on {}", config.modelName(), versionsTopic);
+            sleep(1000);
+        }
+        throw new WakeupException();
+    }
+
+    private Labeler load(ModelVersion version) throws IOException {
+        return LabelerArtifact.fromBytes(store.get(version.getServingArtifact()));
+    }
+
+    /** Versions this trainer published since it started. */
+    public long publishedVersions() {
+        return published.get();
+    }
+
+    public long droppedStale() {
+        return droppedStale.get();
+    }
+
+    public long unreadableBatches() {
+        return unreadableBatches.get();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+    }
+
+    /** Pending sets of revoked partitions are not ours to train on: drop them all and resume from commits. */
+    private final class ForgetUncommitted implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            pending.clear();
+            consumed.clear();
+            pendingSince = 0;
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Set<TopicPartition> assigned = consumer.assignment();
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
+            for (TopicPartition partition : assigned) {
+                OffsetAndMetadata offset = committed.get(partition);
+                if (offset != null) {
+                    consumer.seek(partition, offset);
+                } else {
+                    consumer.seekToBeginning(List.of(partition));
+                }
+            }
+        }
+    }
+}
