@@ -26,7 +26,8 @@ public final class Groot {
               --kafka KEY=VALUE          extra Kafka client setting, repeatable (security.protocol, sasl.*, ssl.*)
               --max-seconds N            stop after N seconds whatever happened [600]
               --rate N                   texts sent per second [150]
-              --seed-sentences N         labelled sentences for the initial maximum-likelihood version [1000]
+              --seed-sentences N         labelled sentences for the initial maximum-likelihood version
+                                         [a tenth of the training split, at most 1000]
               --initial-epochs N         epochs of that initial training [4]
               --max-texts N              most texts streamed through the loop [20000]
               --examples-per-version N   contrast sets per trained version [texts / 5, at least 64]

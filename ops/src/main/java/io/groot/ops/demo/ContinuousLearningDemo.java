@@ -58,7 +58,9 @@ public final class ContinuousLearningDemo {
         LabelledCorpus corpus = options.dataDir() != null ? LabelledCorpus.read(options.dataDir())
                 : SampleCorpus.generate(2400, 300, options.seed());
         progress.println(corpus.describe(options.dataDir() != null ? options.dataDir().toString() : "built-in sample"));
-        List<LabelledSentence> seed = corpus.train().subList(0, Math.min(options.seedSentences(), corpus.train().size() / 2));
+        int seedSize = options.seedSentences() > 0 ? options.seedSentences()
+                : Math.min(1000, corpus.train().size() / 10);
+        List<LabelledSentence> seed = corpus.train().subList(0, Math.min(seedSize, corpus.train().size() / 2));
         List<LabelledSentence> stream = corpus.train().subList(seed.size(),
                 Math.min(corpus.train().size(), seed.size() + options.maxTexts()));
 

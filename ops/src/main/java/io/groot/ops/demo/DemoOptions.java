@@ -11,7 +11,8 @@ import java.util.Map;
  * @param bootstrapServers   an existing cluster; null: start the embedded broker
  * @param clientConfig       extra Kafka client settings (security.protocol, sasl.*, ssl.*), passed everywhere
  * @param workDir            where broker data, state and artifacts go; null: a temporary directory, deleted after
- * @param seedSentences      labelled sentences the initial (maximum-likelihood) version is trained on
+ * @param seedSentences      labelled sentences the initial (maximum-likelihood) version is trained on;
+ *                           0: a tenth of the training split, at most 1000
  * @param maxTexts           most texts streamed through the loop after that
  * @param minVersions        stop once this many versions trained on feedback are published (and one serves)
  * @param maxFeedbackDelay   feedback arrives after a uniform random delay up to this
@@ -24,7 +25,7 @@ public record DemoOptions(Path dataDir, String bootstrapServers, Map<String, Str
                           double duplicateRate, long seed) {
 
     public static DemoOptions defaults() {
-        return new DemoOptions(null, null, Map.of(), null, "groot.", "slots", 600, 150, 1000, 4, 20_000, 0, 2, 2, 4,
+        return new DemoOptions(null, null, Map.of(), null, "groot.", "slots", 600, 150, 0, 4, 20_000, 0, 2, 2, 4,
                 "f0.5", Duration.ofSeconds(3), 0.05, 7L);
     }
 }

@@ -35,6 +35,14 @@ public final class SampleCorpus {
             {"play", "{artist:artist}"},
             {"put", "on", "{genre:genre}", "music"},
             {"i", "need", "a", "cheap", "flight", "to", "{toloc:city}", "this", "{depart_time:time}"},
+            // The same words get different labels by context: the model must read more than the word.
+            {"flights", "to", "{toloc:city}", "from", "{fromloc:city}", "returning", "{return_day:day}"},
+            {"arriving", "in", "{toloc:city}", "on", "{arrive_day:day}", "{arrive_time:time}"},
+            {"leaving", "{fromloc:city}", "{depart_day:day}", "and", "coming", "back", "{return_day:day}"},
+            {"i", "am", "in", "{city:city}", "and", "need", "to", "be", "in", "{toloc:city}", "by",
+                    "{arrive_day:day}"},
+            {"is", "there", "a", "{airline:airline}", "flight", "{depart_day:day}", "{depart_time:time}", "from",
+                    "{fromloc:city}"},
     };
 
     private SampleCorpus() {
