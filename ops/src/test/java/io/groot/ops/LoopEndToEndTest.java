@@ -9,27 +9,19 @@ import io.groot.schemas.ContrastSet;
 import io.groot.schemas.ModelVersion;
 import io.groot.schemas.Origin;
 import io.groot.schemas.PromotionStatus;
+import io.groot.schemas.TopicReader;
 import io.groot.schemas.Topics;
 import io.groot.schemas.TrainingBatch;
 import io.groot.schemas.registry.InMemorySchemaRegistry;
-import io.groot.schemas.serde.AvroSerde;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.trainer.artifact.LocalArtifactStore;
 import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.LabelerArtifact;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -65,9 +57,10 @@ class LoopEndToEndTest {
             Properties client = new Properties();
             client.put("bootstrap.servers", broker.bootstrapServers());
 
-            List<ModelVersion> versions = readAll(client, topics.modelVersions(), serdes.modelVersions());
-            List<CandidateSet> candidates = readAll(client, topics.candidates(), serdes.candidates());
-            List<TrainingBatch> batches = readAll(client, topics.trainingBatches(), serdes.trainingBatches());
+            List<ModelVersion> versions = TopicReader.readCommitted(client, topics.modelVersions(), serdes.modelVersions().deserializer());
+            List<CandidateSet> candidates = TopicReader.readCommitted(client, topics.candidates(), serdes.candidates().deserializer());
+            List<TrainingBatch> batches = TopicReader.readCommitted(client, topics.trainingBatches(),
+                    serdes.trainingBatches().deserializer());
 
             // Stage 1: every text got model candidates, stamped with the version that generated them.
             assertEquals(TEXTS, candidates.stream().map(CandidateSet::getRequestId).distinct().count());
@@ -116,26 +109,5 @@ class LoopEndToEndTest {
                     "a version serves only after it was published");
             assertNotNull(result.get("evaluation"));
         }
-    }
-
-    private static <T extends SpecificRecord> List<T> readAll(Properties client, String topic, AvroSerde<T> serde) {
-        Properties props = new Properties();
-        props.putAll(client);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<T> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(serde.deserialize(topic, record.value()));
-                }
-            }
-        }
-        return out;
     }
 }

@@ -49,15 +49,15 @@ final class CandidateGenerator implements FixedKeyProcessor<String, byte[], Rout
         try {
             text = texts.deserialize(source.map(RecordMetadata::topic).orElse(""), record.value());
         } catch (RuntimeException e) {
-            dead(record, source, "malformed-record", e.getMessage());
+            DeadLetters.forward(context, record, "malformed-record", e.getMessage());
             return;
         }
         if (text == null || text.getTokens().isEmpty()) {
-            dead(record, source, "empty-text", "text has no tokens");
+            DeadLetters.forward(context, record, "empty-text", "text has no tokens");
             return;
         }
         if (text.getTokens().size() > maxTokens) {
-            dead(record, source, "oversized-text", text.getTokens().size() + " tokens, the limit is " + maxTokens);
+            DeadLetters.forward(context, record, "oversized-text", text.getTokens().size() + " tokens, the limit is " + maxTokens);
             return;
         }
         CandidateSet candidates;
@@ -65,7 +65,7 @@ final class CandidateGenerator implements FixedKeyProcessor<String, byte[], Rout
             candidates = serving.apply((version, labeler) -> candidateSet(record.key(), text, version,
                     labeler.topK(List.of(text.getTokens()), beamWidth).get(0), source));
         } catch (RuntimeException e) {
-            dead(record, source, "inference-failed", e.toString());
+            DeadLetters.forward(context, record, "inference-failed", e.toString());
             return;
         }
         context.forward(record.withValue(Routed.ok(candidates)));
@@ -87,12 +87,5 @@ final class CandidateGenerator implements FixedKeyProcessor<String, byte[], Rout
                 .setGeneratedAt(Instant.now())
                 .setTextSource(source.map(m -> new TopicOffset(m.topic(), m.partition(), m.offset())).orElse(null))
                 .build();
-    }
-
-    private void dead(FixedKeyRecord<String, byte[]> record, Optional<RecordMetadata> source, String reason,
-                      String error) {
-        var letter = DeadLetters.of(record.value(), reason, error, source);
-        DeadLetters.annotate(record.headers(), letter);
-        context.forward(record.withValue(Routed.dead(letter)));
     }
 }

@@ -6,6 +6,8 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 import java.nio.ByteBuffer;
@@ -44,6 +46,14 @@ public final class DeadLetters {
         headers.add(ERROR_HEADER, letter.getError().getBytes(StandardCharsets.UTF_8));
         headers.add(SOURCE_HEADER, (letter.getSourceTopic() + "-" + letter.getSourcePartition() + "@"
                 + letter.getSourceOffset()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Forwards {@code record} (raw input bytes) as a dead letter with the reason, also in its headers. */
+    public static <V> void forward(FixedKeyProcessorContext<String, Routed<V>> context,
+                                   FixedKeyRecord<String, byte[]> record, String reason, String error) {
+        DeadLetter letter = of(record.value(), reason, error, context.recordMetadata());
+        annotate(record.headers(), letter);
+        context.forward(record.withValue(Routed.dead(letter)));
     }
 
     /** Sends dead letters to {@code topic} and returns the stream of values. */

@@ -54,12 +54,12 @@ final class RewardValidator implements FixedKeyProcessor<String, byte[], Routed<
         try {
             reward = rewards.deserialize(source.map(RecordMetadata::topic).orElse(""), record.value());
         } catch (RuntimeException e) {
-            dead(record, source, "malformed-record", e.getMessage());
+            DeadLetters.forward(context, record, "malformed-record", e.getMessage());
             return;
         }
-        String problem = problemWith(reward);
+        Problem problem = problemWith(reward);
         if (problem != null) {
-            dead(record, source, problem.substring(0, problem.indexOf(':')), problem.substring(problem.indexOf(':') + 2));
+            DeadLetters.forward(context, record, problem.reason(), problem.error());
             return;
         }
         String id = record.key() + "/" + reward.getEventId();
@@ -71,16 +71,21 @@ final class RewardValidator implements FixedKeyProcessor<String, byte[], Routed<
         context.forward(record.withValue(Routed.ok(reward)));
     }
 
-    /** "reason: explanation", or null if the feedback is usable. */
-    private String problemWith(RewardEvent reward) {
+    /** Why feedback cannot be used: a dead-letter reason code and an explanation. */
+    private record Problem(String reason, String error) {
+    }
+
+    /** What is wrong with the feedback, or null if it is usable. */
+    private Problem problemWith(RewardEvent reward) {
         if (reward == null) {
-            return "empty-feedback: tombstone reward";
+            return new Problem("empty-feedback", "tombstone reward");
         }
         boolean hasReference = reward.getReferenceLabels() != null;
         boolean hasScalars = reward.getScalarRewards() != null;
         if (hasReference == hasScalars) {
-            return hasReference ? "ambiguous-feedback: both reference labels and scalar rewards are set"
-                    : "empty-feedback: neither reference labels nor scalar rewards are set";
+            return hasReference
+                    ? new Problem("ambiguous-feedback", "both reference labels and scalar rewards are set")
+                    : new Problem("empty-feedback", "neither reference labels nor scalar rewards are set");
         }
         if (hasReference) {
             List<String> unknown = new ArrayList<>();
@@ -90,24 +95,19 @@ final class RewardValidator implements FixedKeyProcessor<String, byte[], Routed<
                 return null;
             });
             if (reward.getReferenceLabels().isEmpty()) {
-                return "empty-feedback: reference labelling is empty";
+                return new Problem("empty-feedback", "reference labelling is empty");
             }
-            return unknown.isEmpty() ? null : "unknown-label: labels outside the model's label set: " + unknown;
+            return unknown.isEmpty() ? null
+                    : new Problem("unknown-label", "labels outside the model's label set: " + unknown);
         }
         for (CandidateReward scalar : reward.getScalarRewards()) {
             double value = scalar.getReward();
             if (Double.isNaN(value) || value < 0 || value > 1) {
-                return "invalid-reward: reward " + value + " for rank " + scalar.getRank() + " is not in [0, 1]";
+                return new Problem("invalid-reward",
+                        "reward " + value + " for rank " + scalar.getRank() + " is not in [0, 1]");
             }
         }
-        return reward.getScalarRewards().isEmpty() ? "empty-feedback: no scalar rewards" : null;
-    }
-
-    private void dead(FixedKeyRecord<String, byte[]> record, Optional<RecordMetadata> source, String reason,
-                      String error) {
-        var letter = DeadLetters.of(record.value(), reason, error, source);
-        DeadLetters.annotate(record.headers(), letter);
-        context.forward(record.withValue(Routed.dead(letter)));
+        return reward.getScalarRewards().isEmpty() ? new Problem("empty-feedback", "no scalar rewards") : null;
     }
 
     private void purge(long streamTime) {
