@@ -70,6 +70,20 @@ class SchemaEvolutionTest {
         registry.register(SUBJECT, other);
     }
 
+    @Test
+    void aJournaledRegistryGivesTheSameIdsAfterARestart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path journal = dir.resolve("schemas.jsonl");
+        InMemorySchemaRegistry first = InMemorySchemaRegistry.persistentAt(journal);
+        int texts = first.register("a-value", TextEvent.getClassSchema());
+        int other = first.register("b-value", CandidateSet.getClassSchema());
+
+        InMemorySchemaRegistry reopened = InMemorySchemaRegistry.persistentAt(journal);
+        assertEquals(TextEvent.getClassSchema(), reopened.schemaById(texts));
+        assertEquals(CandidateSet.getClassSchema(), reopened.schemaById(other));
+        assertEquals(other, reopened.register("b-value", CandidateSet.getClassSchema()));
+        assertEquals(other + 1, reopened.register("c-value", ModelVersion.getClassSchema()));
+    }
+
     private static Schema withoutField(Schema schema, String dropped) {
         List<Schema.Field> fields = schema.getFields().stream().filter(f -> !f.name().equals(dropped))
                 .map(f -> new Schema.Field(f, f.schema())).toList();

@@ -130,9 +130,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write broker config in " + dataDir, e);
         }
+        if (Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
+            return; // formatted by an earlier start: keep its cluster id and data
+        }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int status = StorageTool.execute(new String[]{"format", "--cluster-id", Uuid.randomUuid().toString(),
-                "--config", config.toString(), "--ignore-formatted"},
+                "--config", config.toString()},
                 new PrintStream(output, true, StandardCharsets.UTF_8));
         if (status != 0) {
             throw new IllegalStateException("formatting Kafka storage failed: " + output.toString(StandardCharsets.UTF_8));

@@ -64,6 +64,12 @@ public final class Groot {
         System.exit(0);
     }
 
+    /** Kept with the rest of the run's state when --work-dir is given, so a later run can read old records. */
+    private static InMemorySchemaRegistry embeddedRegistry(DemoOptions options) {
+        return options.workDir() == null ? new InMemorySchemaRegistry()
+                : InMemorySchemaRegistry.persistentAt(options.workDir().resolve("schemas.jsonl"));
+    }
+
     private static void demo(Arguments a) throws Exception {
         DemoOptions d = DemoOptions.defaults();
         String data = a.string("data", null);
@@ -80,7 +86,7 @@ public final class Groot {
                 Duration.ofMillis(a.integer("max-feedback-delay-ms", (int) d.maxFeedbackDelay().toMillis())),
                 a.number("duplicate-rate", d.duplicateRate()), a.integer("seed", (int) d.seed()));
         a.requireAllUsed();
-        Map<String, Object> result = new ContinuousLearningDemo(options, new InMemorySchemaRegistry(), System.err).run();
+        Map<String, Object> result = new ContinuousLearningDemo(options, embeddedRegistry(options), System.err).run();
         System.out.println(new ObjectMapper().writeValueAsString(result));
     }
 }

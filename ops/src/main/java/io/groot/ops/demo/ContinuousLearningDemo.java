@@ -84,25 +84,18 @@ public final class ContinuousLearningDemo {
                     .withExamplesPerVersion(perVersion, Math.min(32, perVersion)).withMaxWait(Duration.ofSeconds(10));
 
             ModelVersion initial = publishInitialVersion(client, topics, serdes, artifacts, corpus, seed);
-            progress.printf(Locale.ROOT, "version 1 trained by maximum likelihood on %d sentences%n", seed.size());
 
             try (GrootStreamsApp app = new GrootStreamsApp(client, "groot-streams-" + options.modelName(),
                     work.resolve("streams-state"), 1, topics, serdes, artifacts, loop);
                  StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
                          topics.modelVersions(), serdes, artifacts, trainerConfig);
-                 LoopMonitor monitor = new LoopMonitor(client, topics, serdes);
+                 LoopMonitor monitor = new LoopMonitor(client, topics, serdes, initial);
                  FeedbackSimulator feedback = new FeedbackSimulator(client, serdes, topics.texts(), topics.rewards(),
                          options.maxFeedbackDelay(), options.duplicateRate(), options.seed())) {
                 app.start(Duration.ofSeconds(60));
                 Thread trainerThread = daemon(trainer, "groot-trainer");
                 daemon(monitor, "groot-monitor");
-                Thread feeder = daemon(() -> {
-                    try {
-                        feedback.play(stream, "req-", options.textsPerSecond());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "groot-feeder");
+                Thread feeder = daemon(() -> feed(stream, feedback, monitor, began), "groot-feeder");
                 boolean done = awaitDone(began, feeder, feedback, monitor, stream.size());
                 Map<String, Object> result = result(began, done, feedback, monitor, app, trainerConfig);
                 result.put("evaluation", evaluate(corpus, artifacts, initial, monitor));
@@ -134,13 +127,39 @@ public final class ContinuousLearningDemo {
                 options.initialEpochs(), (int) options.seed());
              VersionPublisher publisher = new VersionPublisher(client, "groot-initial-" + options.modelName(),
                      artifacts, topics.modelVersions(), serdes.modelVersions())) {
-            return InitialVersion.publish(publisher, options.modelName(), labeler, seed.size());
+            ModelVersion published = InitialVersion.publish(publisher, options.modelName(), labeler, seed.size());
+            progress.printf(Locale.ROOT, "version 1 trained by maximum likelihood on %d sentences%n", seed.size());
+            return published;
+        }
+    }
+
+    /**
+     * Sends four fifths of the texts, waits until a version trained on their feedback serves, then sends the
+     * rest: however small the data, some texts are labelled by a new version (the hot swap is shown).
+     */
+    private void feed(List<LabelledSentence> stream, FeedbackSimulator feedback, LoopMonitor monitor, long began) {
+        int held = stream.size() / 5;
+        long startVersion = monitor.servingVersion();
+        // Request ids are unique per run: a run that continues an earlier one must not look like a redelivery.
+        String run = Long.toString(System.currentTimeMillis(), 36) + "-";
+        long deadline = began + Duration.ofSeconds(options.maxSeconds()).toNanos();
+        try {
+            feedback.play(stream.subList(0, stream.size() - held), run, options.textsPerSecond());
+            while (monitor.servingVersion() <= startVersion && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            feedback.play(stream.subList(stream.size() - held, stream.size()), run + "late-",
+                    options.textsPerSecond());
+            feedback.finish();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     private boolean awaitDone(long began, Thread feeder, FeedbackSimulator feedback, LoopMonitor monitor,
                               int texts) throws InterruptedException {
         long deadline = began + Duration.ofSeconds(options.maxSeconds()).toNanos();
+        long startVersion = monitor.servingVersion();
         long nextReport = 0;
         while (System.nanoTime() < deadline) {
             boolean fed = !feeder.isAlive();
@@ -148,9 +167,8 @@ public final class ContinuousLearningDemo {
             // versions were trained on it, and texts were served by one of them (the hot swap happened).
             boolean drained = monitor.candidates() >= texts
                     && monitor.contrastSets() + monitor.deadLetters() >= feedback.rewardsSent();
-            boolean swapped = monitor.candidatesByVersion().keySet().stream().anyMatch(v -> v >= 2);
-            if (fed && drained && swapped && monitor.rewardTrainedVersions() >= options.minVersions()
-                    && monitor.servingVersion() >= 2) {
+            boolean swapped = monitor.candidatesByVersion().keySet().stream().anyMatch(v -> v > startVersion);
+            if (fed && drained && swapped && monitor.rewardTrainedVersions() >= options.minVersions()) {
                 report(began, feedback, monitor, texts);
                 return true;
             }

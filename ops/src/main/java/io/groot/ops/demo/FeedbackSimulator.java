@@ -57,7 +57,7 @@ public final class FeedbackSimulator implements AutoCloseable {
         this.random = new Random(seed);
     }
 
-    /** Sends the texts at about {@code perSecond}, each followed later by its feedback. Blocks until all are sent. */
+    /** Sends the texts at about {@code perSecond}, each followed later by its feedback (see {@link #finish}). */
     public void play(List<LabelledSentence> sentences, String requestPrefix, double perSecond)
             throws InterruptedException {
         long nanosPerText = (long) (1e9 / perSecond);
@@ -75,6 +75,11 @@ public final class FeedbackSimulator implements AutoCloseable {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
         }
+        producer.flush();
+    }
+
+    /** Waits until every scheduled feedback event has been sent. */
+    public void finish() throws InterruptedException {
         delays.shutdown();
         delays.awaitTermination(maxDelay.toMillis() + 10_000, TimeUnit.MILLISECONDS);
         producer.flush();

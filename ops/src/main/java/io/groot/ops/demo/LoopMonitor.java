@@ -9,11 +9,13 @@ import io.groot.schemas.serde.GrootSerdes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,22 +41,31 @@ public final class LoopMonitor implements Runnable, AutoCloseable {
     private final Map<Long, ModelVersion> versions = new ConcurrentSkipListMap<>();
     private final Map<String, AtomicLong> originCounts = new ConcurrentHashMap<>();
 
-    public LoopMonitor(Properties clientConfig, Topics topics, GrootSerdes serdes) {
+    /**
+     * Counts what is written from now on; {@code serving} (the version serving at start) is the baseline, so a
+     * run that continues an earlier one does not count the earlier run's records.
+     */
+    public LoopMonitor(Properties clientConfig, Topics topics, GrootSerdes serdes, ModelVersion serving) {
         Properties props = new Properties();
         props.putAll(clientConfig);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "groot-monitor-" + System.nanoTime());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.topics = topics;
         this.serdes = serdes;
+        this.versions.put(serving.getVersion(), serving);
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(topics.candidates(), topics.trainingBatches(), topics.modelVersions(),
+                topics.deadLetters())) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.endOffsets(partitions).forEach(consumer::seek);
     }
 
     @Override
     public void run() {
-        consumer.subscribe(List.of(topics.candidates(), topics.trainingBatches(), topics.modelVersions(),
-                topics.deadLetters()));
         try {
             while (running.get()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
@@ -116,9 +127,9 @@ public final class LoopMonitor implements Runnable, AutoCloseable {
         return originCounts;
     }
 
-    /** Versions trained from rewards (not the initial one) that were published. */
+    /** Versions trained from rewards during this run. */
     public long rewardTrainedVersions() {
-        return versions.values().stream().filter(v -> v.getParentVersion() != null).count();
+        return versions.values().stream().skip(1).filter(v -> v.getParentVersion() != null).count();
     }
 
     public long servingVersion() {

@@ -1,7 +1,15 @@
 package io.groot.schemas.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.Schema;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,8 +19,12 @@ import java.util.Map;
  * The embedded default: a registry inside the process, with the same id and compatibility semantics as a
  * Confluent registry (global ids, per-subject versions, BACKWARD unless configured). Every component of one
  * process must share one instance; a deployment of several processes points them all at a real registry.
+ * With a journal file ({@link #persistentAt}) its registrations survive restarts, so records written by an earlier
+ * run stay readable.
  */
 public final class InMemorySchemaRegistry implements SchemaRegistry {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private Path journal;
     private final Map<Integer, Schema> schemasById = new HashMap<>();
     private final Map<Schema, Integer> idsBySchema = new HashMap<>();
     private final Map<String, List<Schema>> versionsBySubject = new HashMap<>();
@@ -27,6 +39,28 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
         this.defaultLevel = defaultLevel;
     }
 
+    /** A registry that replays, then appends to, a journal of registrations (one JSON object per line). */
+    public static InMemorySchemaRegistry persistentAt(Path journal) {
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        try {
+            if (Files.exists(journal)) {
+                for (String line : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
+                    if (!line.isBlank()) {
+                        JsonNode entry = JSON.readTree(line);
+                        registry.register(entry.get("subject").asText(),
+                                new Schema.Parser().parse(entry.get("schema").asText()));
+                    }
+                }
+            } else {
+                Files.createDirectories(journal.toAbsolutePath().getParent());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the schema journal " + journal, e);
+        }
+        registry.journal = journal;
+        return registry;
+    }
+
     @Override
     public synchronized int register(String subject, Schema schema) {
         List<Schema> versions = versionsBySubject.computeIfAbsent(subject, s -> new ArrayList<>());
@@ -38,11 +72,13 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
             throw new IncompatibleSchemaException(subject, problem);
         }
         versions.add(schema);
-        return idsBySchema.computeIfAbsent(schema, s -> {
-            int id = schemasById.size() + 1;
-            schemasById.put(id, s);
-            return id;
+        int id = idsBySchema.computeIfAbsent(schema, s -> {
+            int next = schemasById.size() + 1;
+            schemasById.put(next, s);
+            return next;
         });
+        appendToJournal(subject, schema);
+        return id;
     }
 
     @Override
@@ -62,6 +98,20 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
     @Override
     public synchronized boolean isCompatible(String subject, Schema schema) {
         return levelOf(subject).incompatibility(schema, versionsBySubject.getOrDefault(subject, List.of())) == null;
+    }
+
+    /** Replaying registrations in order gives every schema its old id back. */
+    private void appendToJournal(String subject, Schema schema) {
+        if (journal == null) {
+            return;
+        }
+        String line = JSON.createObjectNode().put("subject", subject).put("schema", schema.toString()) + "\n";
+        try {
+            Files.writeString(journal, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new SchemaRegistryException("cannot append to the schema journal " + journal + ": " + e, e);
+        }
     }
 
     private CompatibilityLevel levelOf(String subject) {
