@@ -23,10 +23,20 @@ import java.util.Set;
 public final class ContrastSetBuilder {
     private final RewardFunction rewardFunction;
     private final Corrector corrector;
+    private final boolean correct;
 
     public ContrastSetBuilder(RewardFunction rewardFunction, Corrector corrector) {
+        this(rewardFunction, corrector, true);
+    }
+
+    /**
+     * @param correct false for the "no correction" ablation: the set holds only the model's candidates (the
+     *                reference still anchors training through the NLL term, see {@link GrootTraining})
+     */
+    public ContrastSetBuilder(RewardFunction rewardFunction, Corrector corrector, boolean correct) {
         this.rewardFunction = rewardFunction;
         this.corrector = corrector;
+        this.correct = correct;
     }
 
     /** @throws InvalidFeedbackException if the feedback does not fit the candidates */
@@ -57,6 +67,9 @@ public final class ContrastSetBuilder {
         for (Candidate candidate : candidates.getCandidates()) {
             add(members, seen, candidate.getLabels(), Origin.MODEL, reference, candidate.getRank(),
                     candidate.getLogProb());
+        }
+        if (!correct) {
+            return members;
         }
         for (Candidate candidate : candidates.getCandidates()) {
             for (List<String> corrected : corrector.correct(candidate.getLabels(), reference)) {

@@ -105,19 +105,22 @@ public final class GrootTraining implements AutoCloseable {
 
     private boolean fitsLabelSet(ContrastSet set) {
         Vocabulary vocabulary = labeler.vocabulary();
-        for (ContrastMember member : set.getMembers()) {
-            if (member.getLabels().size() != set.getTokens().size()
-                    || !member.getLabels().stream().allMatch(vocabulary::hasLabel)) {
+        for (List<String> labels : rows(set)) {
+            if (labels.size() != set.getTokens().size() || !labels.stream().allMatch(vocabulary::hasLabel)) {
                 return false;
             }
         }
         return !set.getMembers().isEmpty() && !set.getTokens().isEmpty();
     }
 
-    /** [data, labels] as laid out for {@link io.groot.trainer.model.LabelerBlock} and {@link GrootLoss}. */
+    /**
+     * [data, labels] as laid out for {@link io.groot.trainer.model.LabelerBlock} and {@link GrootLoss}. A set whose
+     * reference is not among its members gets it as an extra anchor row: masked out of the contrast, counted in
+     * the NLL term.
+     */
     private NDList[] tensors(NDManager scope, List<ContrastSet> sets) {
         int length = sets.stream().mapToInt(s -> s.getTokens().size()).max().orElse(1);
-        int width = sets.stream().mapToInt(s -> s.getMembers().size()).max().orElse(1);
+        int width = sets.stream().mapToInt(s -> rows(s).size()).max().orElse(1);
         int start = labeler.vocabulary().startLabelId();
         List<List<String>> tokens = new ArrayList<>(sets.size());
         List<int[]> memberLabels = new ArrayList<>(sets.size() * width);
@@ -129,23 +132,24 @@ public final class GrootTraining implements AutoCloseable {
         for (int s = 0; s < sets.size(); s++) {
             ContrastSet set = sets.get(s);
             tokens.add(set.getTokens());
+            List<List<String>> rows = rows(set);
             double[] target = targetDistribution(set.getMembers());
             for (int m = 0; m < width; m++) {
                 int row = s * width + m;
-                if (m >= set.getMembers().size()) {
+                if (m >= rows.size()) {
                     memberLabels.add(new int[0]);
                     continue;
                 }
-                List<String> labels = set.getMembers().get(m).getLabels();
-                int[] ids = labeler.encodeLabels(labels);
+                int[] ids = labeler.encodeLabels(rows.get(m));
                 memberLabels.add(ids);
                 for (int t = 0; t < ids.length; t++) {
                     targets[row * length + t] = ids[t];
                     tokenMask[row * length + t] = 1f;
                 }
-                q[row] = (float) target[m];
-                memberMask[row] = 1f;
-                reference[row] = labels.equals(set.getReferenceLabels()) ? 1f : 0f;
+                boolean member = m < set.getMembers().size();
+                q[row] = member ? (float) target[m] : 0f;
+                memberMask[row] = member ? 1f : 0f;
+                reference[row] = rows.get(m).equals(set.getReferenceLabels()) ? 1f : 0f;
             }
         }
         NDList data = labeler.features().encode(scope, tokens, length);
@@ -155,6 +159,17 @@ public final class GrootTraining implements AutoCloseable {
         NDList labels = new NDList(scope.create(targets, rows), scope.create(tokenMask, rows), scope.create(q, grid),
                 scope.create(memberMask, grid), scope.create(reference, grid));
         return new NDList[]{data, labels};
+    }
+
+    /** The label rows a set trains: its members, then its reference if no member is the reference. */
+    private static List<List<String>> rows(ContrastSet set) {
+        List<List<String>> rows = new ArrayList<>(set.getMembers().size() + 1);
+        set.getMembers().forEach(m -> rows.add(m.getLabels()));
+        List<String> ref = set.getReferenceLabels();
+        if (ref != null && ref.size() == set.getTokens().size() && !rows.contains(ref)) {
+            rows.add(ref);
+        }
+        return rows;
     }
 
     /** q(y) = softmax(R(y) / tau) over the set's members. */

@@ -1,0 +1,39 @@
+package io.groot.ops.cli;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The benchmark report as a plain-text table, one row per model. */
+final class QualityTable {
+    private QualityTable() {
+    }
+
+    @SuppressWarnings("unchecked")
+    static String render(Map<String, Object> report) {
+        Map<String, Object> models = (Map<String, Object>) report.get("models");
+        StringBuilder out = new StringBuilder();
+        boolean header = true;
+        for (Map.Entry<String, Object> entry : models.entrySet()) {
+            Map<String, Object> m = (Map<String, Object>) entry.getValue();
+            List<Double> ranks = (List<Double>) m.get("rewardAtRank");
+            String reward = (String) m.get("reward");
+            if (header) {
+                out.append(String.format(Locale.ROOT, "%-22s", "model"));
+                for (int r = 1; r <= ranks.size(); r++) {
+                    out.append(String.format(Locale.ROOT, "%10s", reward + "@" + r));
+                }
+                out.append(String.format(Locale.ROOT, "%11s%11s%11s%n", "best-of-" + ranks.size(),
+                        "mean-of-" + ranks.size(), "spanF1@1"));
+                header = false;
+            }
+            out.append(String.format(Locale.ROOT, "%-22s", entry.getKey()));
+            for (double value : ranks) {
+                out.append(String.format(Locale.ROOT, "%10.4f", value));
+            }
+            out.append(String.format(Locale.ROOT, "%11.4f%11.4f%11.2f%n", (Double) m.get("bestOfK"),
+                    (Double) m.get("meanOfK"), 100 * (Double) m.get("spanF1AtOne")));
+        }
+        return out.toString();
+    }
+}

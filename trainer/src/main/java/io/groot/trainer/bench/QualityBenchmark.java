@@ -1,0 +1,190 @@
+package io.groot.trainer.bench;
+
+import io.groot.schemas.ContrastSet;
+import io.groot.trainer.data.LabelledCorpus;
+import io.groot.trainer.data.LabelledSentence;
+import io.groot.trainer.groot.ContrastSetBuilder;
+import io.groot.trainer.groot.Corrector;
+import io.groot.trainer.groot.GrootObjective;
+import io.groot.trainer.groot.GrootTraining;
+import io.groot.trainer.groot.OfflineRound;
+import io.groot.trainer.model.Labeler;
+import io.groot.trainer.model.LabelerArtifact;
+import io.groot.trainer.model.Vocabulary;
+import io.groot.trainer.reward.RewardFunction;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Trains the maximum-likelihood baseline, then GROOT from it and two ablations with the same number of passes
+ * over the training data (GROOT without correction; maximum likelihood continued), and evaluates all four on the
+ * test split: reward at each rank, best-of-k, mean-of-k, corpus span F1 at rank 1. Every variant keeps its best
+ * round on the valid split (by reward at rank 1), the NLL start included, so selection is the same for all.
+ */
+public final class QualityBenchmark {
+    private final QualityBenchmarkConfig config;
+    private final PrintStream progress;
+    private final RewardFunction reward;
+
+    public QualityBenchmark(QualityBenchmarkConfig config, PrintStream progress) {
+        this.config = config;
+        this.progress = progress;
+        this.reward = RewardFunction.parse(config.reward());
+    }
+
+    public Map<String, Object> run(LabelledCorpus corpus, String name) throws IOException {
+        long began = System.nanoTime();
+        List<LabelledSentence> train = config.maxTrain() > 0 && config.maxTrain() < corpus.train().size()
+                ? corpus.train().subList(0, config.maxTrain()) : corpus.train();
+        List<LabelledSentence> valid = corpus.valid().isEmpty() ? corpus.test() : corpus.valid();
+        List<LabelledSentence> test = corpus.test();
+        progress.println(corpus.describe(name) + (train.size() < corpus.train().size()
+                ? " (training on the first " + train.size() + ")" : ""));
+
+        Map<String, Object> models = new LinkedHashMap<>();
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        long t = System.nanoTime();
+        byte[] nll = trainMaximumLikelihood(train, valid, corpus);
+        seconds.put("nll", elapsed(t));
+        models.put("nll", evaluate("nll", nll, test));
+
+        t = System.nanoTime();
+        models.put("groot", evaluate("groot", rounds("groot", nll, train, valid, Variant.GROOT), test));
+        seconds.put("groot", elapsed(t));
+        t = System.nanoTime();
+        models.put("groot-no-correction", evaluate("groot-no-correction",
+                rounds("groot-no-correction", nll, train, valid, Variant.NO_CORRECTION), test));
+        seconds.put("groot-no-correction", elapsed(t));
+        t = System.nanoTime();
+        models.put("nll-continued", evaluate("nll-continued",
+                rounds("nll-continued", nll, train, valid, Variant.NLL_CONTINUED), test));
+        seconds.put("nll-continued", elapsed(t));
+
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("data", name);
+        report.put("train", train.size());
+        report.put("valid", valid.size());
+        report.put("test", test.size());
+        report.put("config", configMap());
+        report.put("models", models);
+        report.put("trainingSeconds", seconds);
+        report.put("wallSeconds", elapsed(began));
+        return report;
+    }
+
+    private enum Variant { GROOT, NO_CORRECTION, NLL_CONTINUED }
+
+    private byte[] trainMaximumLikelihood(List<LabelledSentence> train, List<LabelledSentence> valid,
+                                          LabelledCorpus corpus) throws IOException {
+        List<List<String>> texts = new ArrayList<>();
+        Stream.of(corpus.train(), corpus.valid()).flatMap(List::stream).forEach(s -> texts.add(s.tokens()));
+        TreeSet<String> labels = new TreeSet<>();
+        Stream.of(corpus.train(), corpus.valid()).flatMap(List::stream).forEach(s -> labels.addAll(s.labels()));
+        List<ContrastSet> references = references(train);
+        Random random = new Random(config.seed());
+        try (Labeler labeler = Labeler.create(config.architecture(), Vocabulary.build(texts, labels), config.seed());
+             GrootTraining training = new GrootTraining(labeler, GrootObjective.maximumLikelihood(),
+                     config.nllLearningRate())) {
+            progress.printf(Locale.ROOT, "nll: %d labels, %d tokens in the vocabulary, training on %s%n",
+                    labeler.vocabulary().labelCount(), labeler.vocabulary().tokenCount(), labeler.device());
+            byte[] best = null;
+            double bestScore = -1;
+            for (int epoch = 1; epoch <= config.nllEpochs(); epoch++) {
+                long t = System.nanoTime();
+                double loss = training.trainEpochs(references, 1, config.batchSize(), random);
+                double score = validReward(labeler, valid);
+                progress.printf(Locale.ROOT, "nll epoch %d/%d: loss %.4f, valid %s@1 %.4f (%.0f s)%n", epoch,
+                        config.nllEpochs(), loss, reward.name(), score, elapsed(t));
+                if (score > bestScore) {
+                    bestScore = score;
+                    best = LabelerArtifact.toBytes(labeler);
+                }
+            }
+            return best;
+        }
+    }
+
+    private byte[] rounds(String name, byte[] start, List<LabelledSentence> train, List<LabelledSentence> valid,
+                          Variant variant) throws IOException {
+        Random random = new Random(config.seed() + variant.ordinal());
+        ContrastSetBuilder builder = new ContrastSetBuilder(reward, new Corrector(config.maxCorrections()),
+                variant == Variant.GROOT);
+        GrootObjective objective = variant == Variant.NLL_CONTINUED ? GrootObjective.maximumLikelihood()
+                : config.objective();
+        float rate = variant == Variant.NLL_CONTINUED ? config.nllLearningRate() : config.grootLearningRate();
+        try (Labeler labeler = LabelerArtifact.fromBytes(start);
+             GrootTraining training = new GrootTraining(labeler, objective, rate)) {
+            byte[] best = start;
+            double bestScore = validReward(labeler, valid);
+            for (int round = 1; round <= config.rounds(); round++) {
+                long t = System.nanoTime();
+                List<ContrastSet> sets = variant == Variant.NLL_CONTINUED ? references(train)
+                        : OfflineRound.contrastSets(labeler, round, train, config.k(), builder, 64);
+                double loss = training.trainEpochs(sets, 1, config.batchSize(), random);
+                double score = validReward(labeler, valid);
+                progress.printf(Locale.ROOT, "%s round %d/%d: %.1f members per set, loss %.4f, valid %s@1 %.4f "
+                                + "(%.0f s)%n", name, round, config.rounds(),
+                        sets.stream().mapToInt(s -> s.getMembers().size()).average().orElse(0), loss, reward.name(),
+                        score, elapsed(t));
+                if (score > bestScore) {
+                    bestScore = score;
+                    best = LabelerArtifact.toBytes(labeler);
+                }
+            }
+            return best;
+        }
+    }
+
+    private Map<String, Object> evaluate(String name, byte[] model, List<LabelledSentence> test) throws IOException {
+        try (Labeler labeler = LabelerArtifact.fromBytes(model)) {
+            RankedEvaluation evaluation = RankedEvaluation.of(labeler, test, config.k(), reward, 64);
+            progress.printf(Locale.ROOT, "%s on test: %s@1 %.4f, mean-of-%d %.4f, span F1@1 %.2f%n", name,
+                    reward.name(), evaluation.rewardAtRank()[0], config.k(), evaluation.meanOfK(),
+                    100 * evaluation.spanF1AtOne());
+            return evaluation.toMap();
+        }
+    }
+
+    private double validReward(Labeler labeler, List<LabelledSentence> valid) {
+        return RankedEvaluation.of(labeler, valid, 1, reward, 64).rewardAtRank()[0];
+    }
+
+    private static List<ContrastSet> references(List<LabelledSentence> sentences) {
+        List<ContrastSet> sets = new ArrayList<>(sentences.size());
+        for (int i = 0; i < sentences.size(); i++) {
+            sets.add(GrootTraining.referenceOnly("s" + i, sentences.get(i).tokens(), sentences.get(i).labels()));
+        }
+        return sets;
+    }
+
+    private Map<String, Object> configMap() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("reward", config.reward());
+        out.put("k", config.k());
+        out.put("nllEpochs", config.nllEpochs());
+        out.put("rounds", config.rounds());
+        out.put("tau", config.objective().tau());
+        out.put("alpha", config.objective().alpha());
+        out.put("lambda", config.objective().lambda());
+        out.put("maxCorrections", config.maxCorrections());
+        out.put("nllLearningRate", config.nllLearningRate());
+        out.put("grootLearningRate", config.grootLearningRate());
+        out.put("batchSize", config.batchSize());
+        out.put("seed", config.seed());
+        out.put("architecture", config.architecture().toProperties());
+        return out;
+    }
+
+    private static double elapsed(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}

@@ -1,0 +1,24 @@
+package io.groot.trainer.bench;
+
+import io.groot.trainer.groot.GrootObjective;
+import io.groot.trainer.model.LabelerConfig;
+
+/**
+ * Settings of the offline quality benchmark.
+ *
+ * @param reward         the objective GROOT optimizes and the benchmark reports per rank (f0.5 by default)
+ * @param k              beam width / candidates per sentence
+ * @param nllEpochs      maximum-likelihood epochs of the baseline (the best on valid is kept)
+ * @param rounds         GROOT rounds after it; the NLL-continued ablation gets as many extra epochs
+ * @param maxCorrections corrected sequences per candidate
+ * @param maxTrain       use at most this many training sentences (0: all)
+ */
+public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int rounds, GrootObjective objective,
+                                     int maxCorrections, float nllLearningRate, float grootLearningRate,
+                                     int batchSize, int maxTrain, int seed, LabelerConfig architecture) {
+
+    public static QualityBenchmarkConfig defaults() {
+        return new QualityBenchmarkConfig("f0.5", 4, 12, 3, GrootObjective.defaults(), 4, 2e-3f, 5e-4f, 32, 0, 42,
+                LabelerConfig.defaults());
+    }
+}

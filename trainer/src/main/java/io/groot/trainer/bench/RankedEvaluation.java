@@ -1,0 +1,69 @@
+package io.groot.trainer.bench;
+
+import io.groot.trainer.data.LabelledSentence;
+import io.groot.trainer.model.Labeler;
+import io.groot.trainer.model.ScoredSequence;
+import io.groot.trainer.reward.RewardFunction;
+import io.groot.trainer.reward.SpanCounts;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How good a labeler's whole top-k is: the mean reward of the candidate at each rank 1..k (a missing rank counts
+ * 0), best-of-k, mean-of-k, and the corpus-level span F1 of rank 1 (conlleval's number).
+ */
+public record RankedEvaluation(String reward, double[] rewardAtRank, double bestOfK, double meanOfK,
+                               double spanF1AtOne, double spanPrecisionAtOne, double spanRecallAtOne,
+                               int sentences) {
+
+    public static RankedEvaluation of(Labeler labeler, List<LabelledSentence> sentences, int k, RewardFunction reward,
+                                      int batchSize) {
+        double[] atRank = new double[k];
+        double best = 0;
+        SpanCounts spans = new SpanCounts();
+        for (int from = 0; from < sentences.size(); from += batchSize) {
+            List<LabelledSentence> batch = sentences.subList(from, Math.min(sentences.size(), from + batchSize));
+            List<List<ScoredSequence>> topK = labeler.topK(batch.stream().map(LabelledSentence::tokens).toList(), k);
+            for (int i = 0; i < batch.size(); i++) {
+                List<String> reference = batch.get(i).labels();
+                List<ScoredSequence> candidates = topK.get(i);
+                double bestHere = 0;
+                for (ScoredSequence candidate : candidates) {
+                    double r = reward.reward(candidate.labels(), reference);
+                    atRank[candidate.rank() - 1] += r;
+                    bestHere = Math.max(bestHere, r);
+                }
+                best += bestHere;
+                spans.add(candidates.get(0).labels(), reference);
+            }
+        }
+        int n = sentences.size();
+        double sum = 0;
+        for (int r = 0; r < k; r++) {
+            atRank[r] /= n;
+            sum += atRank[r];
+        }
+        return new RankedEvaluation(reward.name(), atRank, best / n, sum / k, spans.f1(), spans.precision(),
+                spans.recall(), n);
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<Double> ranks = new ArrayList<>();
+        for (double r : rewardAtRank) {
+            ranks.add(r);
+        }
+        out.put("reward", reward);
+        out.put("rewardAtRank", ranks);
+        out.put("bestOfK", bestOfK);
+        out.put("meanOfK", meanOfK);
+        out.put("spanF1AtOne", spanF1AtOne);
+        out.put("spanPrecisionAtOne", spanPrecisionAtOne);
+        out.put("spanRecallAtOne", spanRecallAtOne);
+        out.put("sentences", sentences);
+        return out;
+    }
+}
