@@ -26,21 +26,28 @@ class CorrectorTest {
     private final RewardFunction f1 = RewardFunction.parse("f1");
 
     @Test
-    void fixesOneErrorAtATimeWithRisingReward() {
+    void fixesErrorsCumulativelyThenOneAtATime() {
         List<String> candidate = List.of("B-city", "O", "B-city", "O", "O", "O");
         List<List<String>> corrected = new Corrector(8).correct(candidate, REFERENCE);
 
         // Errors: position 0; the city span (widened over its whole reference span); position 5.
-        assertEquals(List.of(
+        List<List<String>> cumulative = List.of(
                 List.of("O", "O", "B-city", "O", "O", "O"),
-                List.of("O", "O", "B-city", "I-city", "O", "O")), corrected);
+                List.of("O", "O", "B-city", "I-city", "O", "O"));
+        List<List<String>> singles = List.of(
+                List.of("B-city", "O", "B-city", "I-city", "O", "O"),
+                List.of("B-city", "O", "B-city", "O", "O", "B-day"));
+        assertEquals(cumulative, corrected.subList(0, 2));
+        assertEquals(singles, corrected.subList(2, 4), "the first single fix repeats the first cumulative one");
+        assertEquals(4, corrected.size());
         double previous = f1.reward(candidate, REFERENCE);
-        for (List<String> step : corrected) {
+        for (List<String> step : cumulative) {
             double reward = f1.reward(step, REFERENCE);
-            assertTrue(reward >= previous, "rewards fill the range toward the reference");
+            assertTrue(reward >= previous, "cumulative fixes fill the range toward the reference");
             previous = reward;
         }
-        assertTrue(previous < 1.0, "the reference itself is not among the corrections");
+        assertTrue(corrected.stream().allMatch(c -> f1.reward(c, REFERENCE) < 1.0),
+                "the reference itself is not among the corrections");
     }
 
     @Test

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LabelerTest {
-    private static final LabelerConfig SMALL = new LabelerConfig(16, 8, 64, 16, 8, 32);
+    private static final LabelerConfig SMALL = new LabelerConfig(16, 8, 64, 16, 8, 32, 0f);
     private static final List<String> LABELS = List.of("B-city", "B-day", "I-city", "O");
     private static final List<List<String>> SENTENCES = List.of(
             List.of("fly", "to", "new", "york"),

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.recurrent.LSTM;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -84,10 +85,15 @@ public final class LabelerBlock extends AbstractBlock {
                 words.forward(ps, new NDList(inputs.get(0)), training).head(),
                 prefixes.forward(ps, new NDList(inputs.get(1)), training).head(),
                 suffixes.forward(ps, new NDList(inputs.get(2)), training).head()), -1);
+        embedded = dropout(embedded, training);
         NDArray forwardStates = forwardEncoder.forward(ps, new NDList(embedded), training).head();
         NDArray backwardStates = backwardEncoder.forward(ps, new NDList(embedded.flip(1)), training).head().flip(1);
-        NDArray states = NDArrays.concat(new NDList(forwardStates, backwardStates), -1);
+        NDArray states = dropout(NDArrays.concat(new NDList(forwardStates, backwardStates), -1), training);
         return fromEncoder.forward(ps, new NDList(states), training).head();
+    }
+
+    private NDArray dropout(NDArray input, boolean training) {
+        return training && config.dropout() > 0 ? Dropout.dropout(input, config.dropout(), true).head() : input;
     }
 
     @Override

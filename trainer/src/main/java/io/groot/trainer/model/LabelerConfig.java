@@ -11,12 +11,13 @@ import java.util.Properties;
  * @param encoderHidden  BiLSTM state size per direction
  * @param labelDim       size of the previous-label embedding fed to the decoder
  * @param decoderHidden  decoder hidden layer size
+ * @param dropout        dropout rate on embeddings and encoder states while training (0 at inference)
  */
 public record LabelerConfig(int wordDim, int affixDim, int affixBuckets, int encoderHidden, int labelDim,
-                            int decoderHidden) {
+                            int decoderHidden, float dropout) {
 
     public static LabelerConfig defaults() {
-        return new LabelerConfig(64, 24, 4096, 96, 32, 128);
+        return new LabelerConfig(64, 24, 4096, 96, 32, 128, 0.3f);
     }
 
     public Properties toProperties() {
@@ -27,12 +28,14 @@ public record LabelerConfig(int wordDim, int affixDim, int affixBuckets, int enc
         p.setProperty("encoderHidden", Integer.toString(encoderHidden));
         p.setProperty("labelDim", Integer.toString(labelDim));
         p.setProperty("decoderHidden", Integer.toString(decoderHidden));
+        p.setProperty("dropout", Float.toString(dropout));
         return p;
     }
 
     public static LabelerConfig fromProperties(Properties p) {
         return new LabelerConfig(intOf(p, "wordDim"), intOf(p, "affixDim"), intOf(p, "affixBuckets"),
-                intOf(p, "encoderHidden"), intOf(p, "labelDim"), intOf(p, "decoderHidden"));
+                intOf(p, "encoderHidden"), intOf(p, "labelDim"), intOf(p, "decoderHidden"),
+                Float.parseFloat(p.getProperty("dropout", "0")));
     }
 
     private static int intOf(Properties p, String key) {

@@ -1,0 +1,105 @@
+package io.groot.trainer;
+
+import io.groot.schemas.Candidate;
+import io.groot.schemas.CandidateSet;
+import io.groot.schemas.ContrastSet;
+import io.groot.schemas.Origin;
+import io.groot.schemas.RewardEvent;
+import io.groot.trainer.bench.QualityBenchmark;
+import io.groot.trainer.bench.QualityBenchmarkConfig;
+import io.groot.trainer.data.LabelledCorpus;
+import io.groot.trainer.data.LabelledSentence;
+import io.groot.trainer.groot.ContrastSetBuilder;
+import io.groot.trainer.groot.Corrector;
+import io.groot.trainer.groot.GrootObjective;
+import io.groot.trainer.model.LabelerConfig;
+import io.groot.trainer.reward.RewardFunction;
+import io.groot.trainer.reward.SpanCounts;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class QualityBenchmarkTest {
+
+    @Test
+    void spanF1IsCorpusLevelNotSentenceAveraged() {
+        SpanCounts counts = new SpanCounts();
+        // Sentence 1: 1 of 1 predicted correct, 1 gold. Sentence 2: nothing predicted, 3 gold.
+        counts.add(List.of("B-a", "O"), List.of("B-a", "O"));
+        counts.add(List.of("O", "O", "O"), List.of("B-a", "B-b", "B-c"));
+        assertEquals(1.0, counts.precision(), 1e-12);
+        assertEquals(0.25, counts.recall(), 1e-12);
+        assertEquals(0.4, counts.f1(), 1e-12);
+    }
+
+    @Test
+    void withoutCorrectionTheSetHoldsOnlyModelCandidates() {
+        List<String> tokens = List.of("to", "new", "york", "monday");
+        List<String> reference = List.of("O", "B-city", "I-city", "B-day");
+        CandidateSet candidates = CandidateSet.newBuilder().setRequestId("r").setTokens(tokens).setModelName("m")
+                .setModelVersion(1).setTextEventTime(Instant.EPOCH).setGeneratedAt(Instant.EPOCH)
+                .setCandidates(List.of(new Candidate(1, List.of("O", "B-city", "O", "O"), -1.0),
+                        new Candidate(2, List.of("O", "O", "O", "O"), -2.0))).build();
+        RewardEvent feedback = RewardEvent.newBuilder().setRequestId("r").setEventId("e").setSource("s")
+                .setEventTime(Instant.EPOCH).setReferenceLabels(reference).build();
+
+        ContrastSet plain = new ContrastSetBuilder(RewardFunction.parse("f1"), new Corrector(4), false)
+                .build(candidates, feedback, null);
+        ContrastSet corrected = new ContrastSetBuilder(RewardFunction.parse("f1"), new Corrector(4))
+                .build(candidates, feedback, null);
+
+        assertEquals(2, plain.getMembers().size());
+        assertTrue(plain.getMembers().stream().allMatch(m -> m.getOrigin() == Origin.MODEL));
+        assertEquals(reference, plain.getReferenceLabels(), "the reference still anchors the NLL term");
+        assertTrue(corrected.getMembers().size() > 2);
+    }
+
+    @Test
+    void sameDataSeedAndConfigGiveTheSameReport() throws Exception {
+        LabelledCorpus corpus = tinyCorpus();
+        QualityBenchmarkConfig config = new QualityBenchmarkConfig("f0.5", 3, 2, 1, GrootObjective.defaults(), 2,
+                5e-3f, 2e-3f, 16, 0, 5, new LabelerConfig(16, 8, 64, 16, 8, 32, 0.2f));
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        Map<String, Object> first = new QualityBenchmark(config, quiet).run(corpus, "tiny");
+        Map<String, Object> second = new QualityBenchmark(config, quiet).run(corpus, "tiny");
+
+        assertEquals(first.get("models"), second.get("models"));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) first.get("models");
+        assertEquals(List.of("nll", "groot", "groot-no-correction", "nll-continued"), List.copyOf(models.keySet()));
+        @SuppressWarnings("unchecked")
+        List<Double> ranks = (List<Double>) models.get("groot").get("rewardAtRank");
+        assertEquals(3, ranks.size());
+        double best = (Double) models.get("groot").get("bestOfK");
+        assertTrue(best >= ranks.get(0) && best >= ranks.get(2), "best-of-k bounds every rank");
+    }
+
+    private static LabelledCorpus tinyCorpus() {
+        Random random = new Random(3);
+        String[] cities = {"boston", "denver", "new york", "salt lake city"};
+        String[] days = {"monday", "friday"};
+        List<LabelledSentence> all = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            List<String> tokens = new ArrayList<>(List.of("fly", "to"));
+            List<String> labels = new ArrayList<>(List.of("O", "O"));
+            String[] city = cities[random.nextInt(cities.length)].split(" ");
+            for (int w = 0; w < city.length; w++) {
+                tokens.add(city[w]);
+                labels.add(w == 0 ? "B-city" : "I-city");
+            }
+            tokens.add(days[random.nextInt(days.length)]);
+            labels.add("B-day");
+            all.add(new LabelledSentence(tokens, labels, ""));
+        }
+        return new LabelledCorpus(all.subList(0, 80), all.subList(80, 100), all.subList(100, 120));
+    }
+}
