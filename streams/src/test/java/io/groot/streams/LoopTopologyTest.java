@@ -55,7 +55,7 @@ class LoopTopologyTest {
 
     @BeforeEach
     void start(@TempDir Path state) {
-        serving.swap(3, Labeler.create(new LabelerConfig(8, 4, 32, 8, 4, 16, 0f),
+        serving.swap(3, Labeler.create(new LabelerConfig(8, 4, 32, 8, 4, 8, 16, 0f),
                 Vocabulary.build(List.of(TOKENS), List.of("B-city", "I-city", "O")), 1));
         LoopConfig config = new LoopConfig("slots", 3, 6, Duration.ofMinutes(5), Duration.ofMinutes(1), "f1", 4, 2,
                 Duration.ofSeconds(10));

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LabelerTest {
-    private static final LabelerConfig SMALL = new LabelerConfig(16, 8, 64, 16, 8, 32, 0f);
+    private static final LabelerConfig SMALL = new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0f);
     private static final List<String> LABELS = List.of("B-city", "B-day", "I-city", "O");
     private static final List<List<String>> SENTENCES = List.of(
             List.of("fly", "to", "new", "york"),
@@ -39,25 +39,46 @@ class LabelerTest {
     void beamOfOneIsGreedyDecoding() {
         try (Labeler labeler = untrained()) {
             for (List<String> sentence : SENTENCES) {
-                float[][][] steps = labeler.stepTable(sentence);
-                int previous = labeler.vocabulary().startLabelId();
-                double score = 0;
                 List<String> greedy = new ArrayList<>();
-                for (float[][] step : steps) {
+                double score = 0;
+                for (int t = 0; t < sentence.size(); t++) {
+                    float[] next = labeler.nextLabelLogProbs(sentence, greedy);
                     int best = 0;
-                    for (int y = 1; y < step[previous].length; y++) {
-                        if (step[previous][y] > step[previous][best]) {
+                    for (int y = 1; y < next.length; y++) {
+                        if (next[y] > next[best]) {
                             best = y;
                         }
                     }
-                    score += step[previous][best];
+                    score += next[best];
                     greedy.add(labeler.vocabulary().label(best));
-                    previous = best;
                 }
                 ScoredSequence top = labeler.topK(List.of(sentence), 1).get(0).get(0);
                 assertEquals(greedy, top.labels());
                 assertEquals(score, top.logProb(), 1e-4);
             }
+        }
+    }
+
+    @Test
+    void theDecoderRemembersEveryLabelEmittedSoFar() {
+        // Identical tokens, two equally likely labellings; the third label must repeat the first. A decoder that
+        // sees only the previous label ("O" in both) cannot do better than 50/50.
+        List<String> tokens = List.of("a", "a", "a");
+        List<ContrastSet> data = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String type = i % 2 == 0 ? "city" : "day";
+            data.add(GrootTraining.referenceOnly("s" + i, tokens, List.of("B-" + type, "O", "B-" + type)));
+        }
+        try (Labeler labeler = Labeler.create(SMALL, Vocabulary.build(List.of(tokens), LABELS), 5);
+             GrootTraining training = new GrootTraining(labeler, GrootObjective.maximumLikelihood(), 0.02f)) {
+            training.trainEpochs(data, 40, 8, new Random(2));
+            Vocabulary v = labeler.vocabulary();
+            float[] afterCity = labeler.nextLabelLogProbs(tokens, List.of("B-city", "O"));
+            float[] afterDay = labeler.nextLabelLogProbs(tokens, List.of("B-day", "O"));
+            assertTrue(Math.exp(afterCity[v.labelId("B-city")]) > 0.9, "p(B-city | B-city O) "
+                    + Math.exp(afterCity[v.labelId("B-city")]));
+            assertTrue(Math.exp(afterDay[v.labelId("B-day")]) > 0.9, "p(B-day | B-day O) "
+                    + Math.exp(afterDay[v.labelId("B-day")]));
         }
     }
 

@@ -5,61 +5,102 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Top-k beam search over a first-order autoregressive decoder's step distributions. Scores are sums of the
- * same log-probabilities teacher forcing computes, so a candidate's score equals log p(y | x) exactly.
+ * Batched top-k beam search over an autoregressive decoder. The decoder is stepped once per position for all live
+ * beams of all sentences; selection happens here. A beam's score is the sum of the log-probabilities of its labels,
+ * the same quantity teacher forcing computes.
  */
 final class BeamSearch {
+
+    /** The decoder, one position at a time. */
+    interface Decoder {
+        /**
+         * Log-probabilities of the next label for every beam, flattened [beams * labels]. Beam i continues beam
+         * {@code parents[i]} of the previous call (at position 0: sentence i's empty beam), belongs to sentence
+         * {@code sentences[i]}, and emitted {@code lastLabels[i]} last (the start id at position 0).
+         */
+        float[] next(int position, int[] sentences, int[] parents, int[] lastLabels);
+    }
+
+    /** A finished sequence of label ids with its score. */
+    record Scored(int[] labels, double score) {
+    }
+
     private BeamSearch() {
     }
 
-    /**
-     * @param steps  log p(label | position, previous) laid out [length][previous (labels + start)][labels]
-     * @param start  the previous-label id of the first step
-     * @return up to k sequences of label ids, best first, with their scores in {@code scoresOut}
-     */
-    static List<int[]> search(float[][][] steps, int start, int k, List<Double> scoresOut) {
-        int length = steps.length;
-        int[][] beams = {new int[0]};
-        double[] beamScores = {0.0};
+    /** Up to k best sequences per sentence, best first; ties go to the earlier beam and lower label id. */
+    static List<List<Scored>> search(int sentenceCount, int length, int labels, int k, int startId, Decoder decoder) {
+        int[] sentences = new int[sentenceCount];
+        int[] parents = new int[sentenceCount];
+        int[] last = new int[sentenceCount];
+        int[][] prefixes = new int[sentenceCount][0];
+        double[] scores = new double[sentenceCount];
+        for (int s = 0; s < sentenceCount; s++) {
+            sentences[s] = s;
+            parents[s] = s;
+            last[s] = startId;
+        }
         for (int t = 0; t < length; t++) {
-            int labels = steps[t][0].length;
-            int pool = beams.length * labels;
-            double[] scores = new double[pool];
-            for (int b = 0; b < beams.length; b++) {
-                float[] dist = steps[t][t == 0 ? start : beams[b][t - 1]];
-                for (int y = 0; y < labels; y++) {
-                    scores[b * labels + y] = beamScores[b] + dist[y];
+            float[] logProbs = decoder.next(t, sentences, parents, last);
+            List<int[]> chosen = new ArrayList<>();  // {beam, label}
+            List<Double> chosenScores = new ArrayList<>();
+            int from = 0;
+            while (from < sentences.length) {
+                int to = from;
+                while (to < sentences.length && sentences[to] == sentences[from]) {
+                    to++;
                 }
+                selectTop(from, to, labels, k, scores, logProbs, chosen, chosenScores);
+                from = to;
             }
-            int[] best = topIndices(scores, Math.min(k, pool));
-            int[][] next = new int[best.length][];
-            double[] nextScores = new double[best.length];
-            for (int i = 0; i < best.length; i++) {
-                int[] parent = beams[best[i] / labels];
-                next[i] = Arrays.copyOf(parent, t + 1);
-                next[i][t] = best[i] % labels;
-                nextScores[i] = scores[best[i]];
+            int n = chosen.size();
+            int[] nextSentences = new int[n];
+            int[] nextParents = new int[n];
+            int[] nextLast = new int[n];
+            int[][] nextPrefixes = new int[n][];
+            double[] nextScores = new double[n];
+            for (int i = 0; i < n; i++) {
+                int beam = chosen.get(i)[0];
+                int label = chosen.get(i)[1];
+                nextSentences[i] = sentences[beam];
+                nextParents[i] = beam;
+                nextLast[i] = label;
+                nextPrefixes[i] = Arrays.copyOf(prefixes[beam], t + 1);
+                nextPrefixes[i][t] = label;
+                nextScores[i] = chosenScores.get(i);
             }
-            beams = next;
-            beamScores = nextScores;
+            sentences = nextSentences;
+            parents = nextParents;
+            last = nextLast;
+            prefixes = nextPrefixes;
+            scores = nextScores;
         }
-        for (double score : beamScores) {
-            scoresOut.add(score);
+        List<List<Scored>> results = new ArrayList<>(sentenceCount);
+        for (int s = 0; s < sentenceCount; s++) {
+            results.add(new ArrayList<>());
         }
-        return Arrays.asList(beams);
+        for (int i = 0; i < sentences.length; i++) {
+            results.get(sentences[i]).add(new Scored(prefixes[i], scores[i]));
+        }
+        return results;
     }
 
-    /** Indices of the n highest scores, highest first; ties go to the lower index (deterministic). */
-    private static int[] topIndices(double[] scores, int n) {
-        List<Integer> order = new ArrayList<>(scores.length);
-        for (int i = 0; i < scores.length; i++) {
-            order.add(i);
+    /** The k best (beam, label) extensions of beams [from, to) of one sentence, best first. */
+    private static void selectTop(int from, int to, int labels, int k, double[] scores, float[] logProbs,
+                                  List<int[]> chosen, List<Double> chosenScores) {
+        int pool = (to - from) * labels;
+        Integer[] order = new Integer[pool];
+        double[] extended = new double[pool];
+        for (int i = 0; i < pool; i++) {
+            int beam = from + i / labels;
+            extended[i] = scores[beam] + logProbs[beam * labels + i % labels];
+            order[i] = i;
         }
-        order.sort((a, b) -> scores[a] != scores[b] ? Double.compare(scores[b], scores[a]) : Integer.compare(a, b));
-        int[] top = new int[n];
-        for (int i = 0; i < n; i++) {
-            top[i] = order.get(i);
+        Arrays.sort(order, (a, b) -> extended[a] != extended[b] ? Double.compare(extended[b], extended[a])
+                : Integer.compare(a, b));
+        for (int i = 0; i < Math.min(k, pool); i++) {
+            chosen.add(new int[]{from + order[i] / labels, order[i] % labels});
+            chosenScores.add(extended[order[i]]);
         }
-        return top;
     }
 }

@@ -4,9 +4,11 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,45 +95,56 @@ public final class Labeler implements AutoCloseable {
                              List<List<ScoredSequence>> results) {
         List<List<String>> rows = new ArrayList<>();
         indices.forEach(i -> rows.add(sentences.get(i)));
-        List<float[][][]> tables = stepTables(rows, length);
+        List<List<BeamSearch.Scored>> best;
+        try (NDManager scope = model.getNDManager().newSubManager()) {
+            ParameterStore ps = new ParameterStore(scope, false);
+            NDArray encoded = block.encode(ps, features.encode(scope, rows, length), false);
+            NDArray[] state = {scope.zeros(new Shape(rows.size(), block.historySize())),
+                    scope.zeros(new Shape(rows.size(), block.historySize()))};
+            best = BeamSearch.search(rows.size(), length, vocabulary.labelCount(), k, vocabulary.startLabelId(),
+                    (position, beamSentences, parents, lastLabels) -> {
+                        NDArray parentRows = scope.create(longs(parents));
+                        NDList out = block.step(ps, LabelerBlock.atPosition(encoded, position,
+                                        scope.create(longs(beamSentences))), scope.create(longs(lastLabels)),
+                                state[0].get(parentRows), state[1].get(parentRows));
+                        state[0] = out.get(1);
+                        state[1] = out.get(2);
+                        return out.get(0).toFloatArray();
+                    });
+        }
         for (int r = 0; r < rows.size(); r++) {
-            List<Double> scores = new ArrayList<>();
-            List<int[]> best = BeamSearch.search(tables.get(r), vocabulary.startLabelId(), k, scores);
-            List<ScoredSequence> scored = new ArrayList<>(best.size());
-            for (int i = 0; i < best.size(); i++) {
-                scored.add(new ScoredSequence(i + 1, decode(best.get(i)), scores.get(i)));
+            List<ScoredSequence> scored = new ArrayList<>();
+            for (BeamSearch.Scored sequence : best.get(r)) {
+                scored.add(new ScoredSequence(scored.size() + 1, decode(sequence.labels()), sequence.score()));
             }
             results.set(indices.get(r), scored);
         }
     }
 
     /**
-     * The decoder's step tables of one sentence: {@code [t][previous label id, or start][label]} holds
-     * log p(label at t | tokens, previous label).
+     * log p(next label | tokens, labels so far) for every label, by teacher forcing: an independent path to what
+     * beam search computes step by step.
      */
-    public float[][][] stepTable(List<String> sentence) {
-        return stepTables(List.of(sentence), sentence.size()).get(0);
-    }
-
-    private List<float[][][]> stepTables(List<? extends List<String>> rows, int length) {
-        int labels = vocabulary.labelCount();
-        float[] flat;
+    public float[] nextLabelLogProbs(List<String> sentence, List<String> prefix) {
+        if (prefix.size() >= sentence.size()) {
+            throw new IllegalArgumentException("every token already has a label");
+        }
         try (NDManager scope = model.getNDManager().newSubManager()) {
             ParameterStore ps = new ParameterStore(scope, false);
-            flat = block.transitions(ps, features.encode(scope, rows, length)).toFloatArray();
+            NDList inputs = features.encode(scope, List.of(sentence), sentence.size());
+            inputs.add(TokenFeatures.previousLabels(scope, List.of(encodeLabels(prefix)), sentence.size(),
+                    vocabulary.startLabelId()));
+            NDArray logProbs = block.forward(ps, inputs, false).head();
+            return logProbs.get(new ai.djl.ndarray.index.NDIndex("0, {}, :", prefix.size())).toFloatArray();
         }
-        int perStep = (labels + 1) * labels;
-        List<float[][][]> tables = new ArrayList<>(rows.size());
-        for (int r = 0; r < rows.size(); r++) {
-            float[][][] steps = new float[length][labels + 1][labels];
-            for (int t = 0; t < length; t++) {
-                for (int p = 0; p <= labels; p++) {
-                    System.arraycopy(flat, (r * length + t) * perStep + p * labels, steps[t][p], 0, labels);
-                }
-            }
-            tables.add(steps);
+    }
+
+    private static long[] longs(int[] values) {
+        long[] out = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
         }
-        return tables;
+        return out;
     }
 
     /** Teacher-forced log p(labels | tokens) for each pair, grouped by length like {@link #topK}. */

@@ -25,7 +25,7 @@ public final class LabelerArtifact {
     private static final String TOKENS = "tokens.txt";
     private static final String LABELS = "labels.txt";
     private static final String PARAMETERS = "labeler.params";
-    private static final String FORMAT = "groot-labeler-1";
+    private static final String FORMAT = "groot-labeler-2";
 
     private LabelerArtifact() {
     }

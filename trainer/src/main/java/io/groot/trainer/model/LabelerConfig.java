@@ -9,15 +9,16 @@ import java.util.Properties;
  * @param affixDim       size of each hashed prefix / suffix embedding: unseen words still get features
  * @param affixBuckets   hash buckets for prefixes and suffixes
  * @param encoderHidden  BiLSTM state size per direction
- * @param labelDim       size of the previous-label embedding fed to the decoder
+ * @param labelDim       size of the label embedding fed to the decoder's label-history LSTM
+ * @param historyHidden  state size of that LSTM: the decoder's memory of every label emitted so far
  * @param decoderHidden  decoder hidden layer size
  * @param dropout        dropout rate on embeddings and encoder states while training (0 at inference)
  */
 public record LabelerConfig(int wordDim, int affixDim, int affixBuckets, int encoderHidden, int labelDim,
-                            int decoderHidden, float dropout) {
+                            int historyHidden, int decoderHidden, float dropout) {
 
     public static LabelerConfig defaults() {
-        return new LabelerConfig(64, 24, 4096, 96, 32, 128, 0.3f);
+        return new LabelerConfig(64, 24, 4096, 96, 32, 64, 128, 0.3f);
     }
 
     public Properties toProperties() {
@@ -27,6 +28,7 @@ public record LabelerConfig(int wordDim, int affixDim, int affixBuckets, int enc
         p.setProperty("affixBuckets", Integer.toString(affixBuckets));
         p.setProperty("encoderHidden", Integer.toString(encoderHidden));
         p.setProperty("labelDim", Integer.toString(labelDim));
+        p.setProperty("historyHidden", Integer.toString(historyHidden));
         p.setProperty("decoderHidden", Integer.toString(decoderHidden));
         p.setProperty("dropout", Float.toString(dropout));
         return p;
@@ -34,7 +36,7 @@ public record LabelerConfig(int wordDim, int affixDim, int affixBuckets, int enc
 
     public static LabelerConfig fromProperties(Properties p) {
         return new LabelerConfig(intOf(p, "wordDim"), intOf(p, "affixDim"), intOf(p, "affixBuckets"),
-                intOf(p, "encoderHidden"), intOf(p, "labelDim"), intOf(p, "decoderHidden"),
+                intOf(p, "encoderHidden"), intOf(p, "labelDim"), intOf(p, "historyHidden"), intOf(p, "decoderHidden"),
                 Float.parseFloat(p.getProperty("dropout", "0")));
     }
 
