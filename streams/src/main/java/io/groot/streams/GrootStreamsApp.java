@@ -35,15 +35,18 @@ public final class GrootStreamsApp implements AutoCloseable {
     private final Thread watcherThread;
     private final KafkaStreams streams;
 
+    /** @param streamThreads processing threads of this instance (at most one per input partition is useful) */
     public GrootStreamsApp(Properties clientConfig, String applicationId, Path stateDir, int replication,
-                           Topics topics, GrootSerdes serdes, ArtifactStore artifacts, LoopConfig config) {
+                           int streamThreads, Topics topics, GrootSerdes serdes, ArtifactStore artifacts,
+                           LoopConfig config) {
         this.watcher = new ModelVersionWatcher(clientConfig, topics.modelVersions(), config.modelName(),
                 serdes.modelVersions(), artifacts, serving);
         this.watcherThread = new Thread(watcher, "groot-model-watcher");
         this.watcherThread.setDaemon(true);
         Topology topology = topology(topics, serdes, serving, config, counters);
-        this.streams = new KafkaStreams(topology, streamsProperties(clientConfig, applicationId, stateDir,
-                replication));
+        Properties props = streamsProperties(clientConfig, applicationId, stateDir, replication);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        this.streams = new KafkaStreams(topology, props);
     }
 
     public static Topology topology(Topics topics, GrootSerdes serdes, ServingModel serving, LoopConfig config,

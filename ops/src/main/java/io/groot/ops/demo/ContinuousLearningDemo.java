@@ -81,12 +81,12 @@ public final class ContinuousLearningDemo {
             int perVersion = options.examplesPerVersion() > 0 ? options.examplesPerVersion()
                     : Math.max(64, stream.size() / 5);
             TrainerConfig trainerConfig = TrainerConfig.defaults(options.modelName())
-                    .withExamplesPerVersion(perVersion, Math.min(32, perVersion)).withMaxWait(Duration.ofSeconds(10));
+                    .withExamplesPerVersion(perVersion, Math.min(32, perVersion)).withMaxWait(Duration.ofSeconds(30));
 
             ModelVersion initial = publishInitialVersion(client, topics, serdes, artifacts, corpus, seed);
 
             try (GrootStreamsApp app = new GrootStreamsApp(client, "groot-streams-" + options.modelName(),
-                    work.resolve("streams-state"), 1, topics, serdes, artifacts, loop);
+                    work.resolve("streams-state"), 1, options.partitions(), topics, serdes, artifacts, loop);
                  StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
                          topics.modelVersions(), serdes, artifacts, trainerConfig);
                  LoopMonitor monitor = new LoopMonitor(client, topics, serdes, initial);
