@@ -61,6 +61,7 @@ public final class Groot {
               --max-corrections N        corrected sequences per candidate [4]
               --max-train N              train on the first N sentences only [all]
               --seed N                   random seed [42]
+              --seeds N                  repeat with seeds seed..seed+N-1; report mean and std per metric [1]
               --out FILE                 where the JSON goes [bench-quality.json]
             """;
 
@@ -100,12 +101,18 @@ public final class Groot {
                 d.grootLearningRate(), d.batchSize(), a.integer("max-train", d.maxTrain()),
                 a.integer("seed", d.seed()), d.architecture());
         Path out = Path.of(a.string("out", "bench-quality.json"));
+        int seeds = a.integer("seeds", 1);
         a.requireAllUsed();
         Path dir = Path.of(data);
-        Map<String, Object> report = new QualityBenchmark(config, System.err)
-                .run(LabelledCorpus.read(dir), dir.getFileName().toString());
+        QualityBenchmark benchmark = new QualityBenchmark(config, System.err);
+        LabelledCorpus corpus = LabelledCorpus.read(dir);
+        String name = dir.getFileName().toString();
+        Map<String, Object> report = seeds > 1 ? benchmark.runSeeds(corpus, name, seeds) : benchmark.run(corpus, name);
         Files.writeString(out, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
         System.out.print(QualityTable.render(report));
+        if (seeds > 1) {
+            System.out.print(QualityTable.renderOverSeeds(report));
+        }
         System.out.printf(java.util.Locale.ROOT, "wall time %.0f s; JSON written to %s%n", report.get("wallSeconds"),
                 out.toAbsolutePath());
     }

@@ -36,4 +36,25 @@ final class QualityTable {
         }
         return out.toString();
     }
+
+    /** Mean ± standard deviation over seeds of the headline metrics. */
+    @SuppressWarnings("unchecked")
+    static String renderOverSeeds(Map<String, Object> report) {
+        Map<String, Object> summary = (Map<String, Object>) report.get("overSeeds");
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%nover %s seeds (mean ± std):%n",
+                report.get("seeds")));
+        out.append(String.format(Locale.ROOT, "%-22s%18s%18s%18s%18s%n", "model", "reward@1", "mean-of-k",
+                "best-of-k", "spanF1@1"));
+        for (Map.Entry<String, Object> entry : summary.entrySet()) {
+            Map<String, Map<String, Object>> stats = (Map<String, Map<String, Object>>) entry.getValue();
+            out.append(String.format(Locale.ROOT, "%-22s", entry.getKey()));
+            for (String metric : List.of("rewardAtOne", "meanOfK", "bestOfK", "spanF1AtOne")) {
+                double scale = metric.equals("spanF1AtOne") ? 100 : 1;
+                out.append(String.format(Locale.ROOT, "%18s", String.format(Locale.ROOT, "%.4f ± %.4f",
+                        scale * (Double) stats.get(metric).get("mean"), scale * (Double) stats.get(metric).get("std"))));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
 }

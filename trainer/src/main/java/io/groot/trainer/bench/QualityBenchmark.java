@@ -42,6 +42,28 @@ public final class QualityBenchmark {
         this.reward = RewardFunction.parse(config.reward());
     }
 
+    /**
+     * The benchmark once per seed (seed, seed+1, ...): every run's report, and each model's metrics as mean and
+     * standard deviation over the seeds, so rank-1 differences can be told from noise.
+     */
+    public Map<String, Object> runSeeds(LabelledCorpus corpus, String name, int seeds) throws IOException {
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (int i = 0; i < seeds; i++) {
+            QualityBenchmarkConfig seeded = new QualityBenchmarkConfig(config.reward(), config.k(),
+                    config.nllEpochs(), config.rounds(), config.objective(), config.maxCorrections(),
+                    config.nllLearningRate(), config.grootLearningRate(), config.batchSize(), config.maxTrain(),
+                    config.seed() + i, config.architecture());
+            progress.printf(Locale.ROOT, "== seed %d (%d of %d)%n", seeded.seed(), i + 1, seeds);
+            runs.add(new QualityBenchmark(seeded, progress).run(corpus, name));
+        }
+        Map<String, Object> report = new LinkedHashMap<>(runs.get(runs.size() - 1));
+        report.put("models", runs.get(0).get("models"));
+        report.put("seeds", seeds);
+        report.put("overSeeds", SeedSummary.of(runs));
+        report.put("runs", runs);
+        return report;
+    }
+
     public Map<String, Object> run(LabelledCorpus corpus, String name) throws IOException {
         long began = System.nanoTime();
         List<LabelledSentence> train = config.maxTrain() > 0 && config.maxTrain() < corpus.train().size()
