@@ -8,6 +8,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
+import io.groot.ops.io.Directories;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +22,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real single-node Kafka broker in KRaft mode (Apache Kafka's own server code), in this JVM, listening on
@@ -172,18 +170,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public void close() {
         stopServer();
         if (deleteOnClose) {
-            deleteRecursively(dataDir);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("could not delete {}: {}", dir, e.toString());
+            try {
+                Directories.deleteRecursively(dataDir);
+            } catch (RuntimeException e) {
+                LOG.warn("could not delete {}: {}", dataDir, e.toString());
+            }
         }
     }
 
@@ -194,10 +185,5 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on " + HOST, e);
         }
-    }
-
-    /** How long clients should wait for the broker at most. */
-    public static Duration readyTimeout() {
-        return Duration.ofSeconds(60);
     }
 }

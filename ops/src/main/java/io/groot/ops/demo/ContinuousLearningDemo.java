@@ -2,6 +2,7 @@ package io.groot.ops.demo;
 
 import io.groot.ops.broker.EmbeddedKafkaBroker;
 import io.groot.ops.broker.TopicSetup;
+import io.groot.ops.io.Directories;
 import io.groot.schemas.ModelVersion;
 import io.groot.schemas.Topics;
 import io.groot.schemas.registry.SchemaRegistry;
@@ -106,7 +107,7 @@ public final class ContinuousLearningDemo {
             }
         } finally {
             if (options.workDir() == null) {
-                deleteRecursively(work);
+                Directories.deleteRecursively(work);
             }
         }
     }
@@ -246,14 +247,5 @@ public final class ContinuousLearningDemo {
 
     private static double seconds(long began) {
         return (System.nanoTime() - began) / 1e9;
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }
