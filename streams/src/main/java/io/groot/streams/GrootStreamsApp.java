@@ -2,8 +2,9 @@ package io.groot.streams;
 
 import io.groot.schemas.Topics;
 import io.groot.schemas.serde.GrootSerdes;
+import io.groot.streams.accounting.AccountingReader;
+import io.groot.streams.accounting.LoopAccount;
 import io.groot.streams.candidates.CandidateGenerationTopology;
-import io.groot.streams.common.LoopCounters;
 import io.groot.streams.join.RewardJoinTopology;
 import io.groot.streams.serving.ModelVersionWatcher;
 import io.groot.streams.serving.ServingModel;
@@ -30,30 +31,32 @@ public final class GrootStreamsApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GrootStreamsApp.class);
 
     private final ServingModel serving = new ServingModel();
-    private final LoopCounters counters = new LoopCounters();
     private final ModelVersionWatcher watcher;
     private final Thread watcherThread;
     private final KafkaStreams streams;
+    private final Properties clientConfig;
+    private final String applicationId;
 
     /** @param streamThreads processing threads of this instance (at most one per input partition is useful) */
     public GrootStreamsApp(Properties clientConfig, String applicationId, Path stateDir, int replication,
                            int streamThreads, Topics topics, GrootSerdes serdes, ArtifactStore artifacts,
                            LoopConfig config) {
+        this.clientConfig = clientConfig;
+        this.applicationId = applicationId;
         this.watcher = new ModelVersionWatcher(clientConfig, topics.modelVersions(), config.modelName(),
                 serdes.modelVersions(), artifacts, serving);
         this.watcherThread = new Thread(watcher, "groot-model-watcher");
         this.watcherThread.setDaemon(true);
-        Topology topology = topology(topics, serdes, serving, config, counters);
+        Topology topology = topology(topics, serdes, serving, config);
         Properties props = streamsProperties(clientConfig, applicationId, stateDir, replication);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         this.streams = new KafkaStreams(topology, props);
     }
 
-    public static Topology topology(Topics topics, GrootSerdes serdes, ServingModel serving, LoopConfig config,
-                                    LoopCounters counters) {
+    public static Topology topology(Topics topics, GrootSerdes serdes, ServingModel serving, LoopConfig config) {
         StreamsBuilder builder = new StreamsBuilder();
         CandidateGenerationTopology.build(builder, topics, serdes, serving, config);
-        RewardJoinTopology.build(builder, topics, serdes, serving, config, counters);
+        RewardJoinTopology.build(builder, topics, serdes, serving, config);
         return builder.build();
     }
 
@@ -85,12 +88,17 @@ public final class GrootStreamsApp implements AutoCloseable {
         return streams;
     }
 
-    public ServingModel serving() {
-        return serving;
+    public String applicationId() {
+        return applicationId;
     }
 
-    public LoopCounters counters() {
-        return counters;
+    /** The application's books, over all its instances, read from the accounting changelogs. */
+    public LoopAccount account(Duration timeout) {
+        return AccountingReader.read(clientConfig, applicationId, timeout);
+    }
+
+    public ServingModel serving() {
+        return serving;
     }
 
     public ModelVersionWatcher watcher() {

@@ -11,7 +11,8 @@ import io.groot.schemas.TrainingBatch;
 import io.groot.schemas.registry.InMemorySchemaRegistry;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.streams.common.DeadLetters;
-import io.groot.streams.common.LoopCounters;
+import io.groot.streams.accounting.Accounting;
+import io.groot.streams.accounting.LoopAccount;
 import io.groot.streams.serving.ServingModel;
 import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.LabelerConfig;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +33,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +49,6 @@ class LoopTopologyTest {
     private final Topics topics = Topics.defaults();
     private final GrootSerdes serdes = new GrootSerdes(new InMemorySchemaRegistry());
     private final ServingModel serving = new ServingModel();
-    private final LoopCounters counters = new LoopCounters();
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> texts;
     private TestInputTopic<String, byte[]> rewards;
@@ -59,7 +62,7 @@ class LoopTopologyTest {
                 Vocabulary.build(List.of(TOKENS), List.of("B-city", "I-city", "O")), 1));
         LoopConfig config = new LoopConfig("slots", 3, 6, Duration.ofMinutes(5), Duration.ofMinutes(1), "f1", 4, 2,
                 Duration.ofSeconds(10));
-        driver = new TopologyTestDriver(GrootStreamsApp.topology(topics, serdes, serving, config, counters),
+        driver = new TopologyTestDriver(GrootStreamsApp.topology(topics, serdes, serving, config),
                 GrootStreamsApp.streamsProperties(new java.util.Properties() {{
                     put("bootstrap.servers", "unused:9092");
                 }}, "topology-test", state, 1), T0);
@@ -110,6 +113,22 @@ class LoopTopologyTest {
 
         sendText("ok", TOKENS, T0);
         assertEquals("ok", candidates.readValue().getRequestId(), "the pipeline keeps running");
+        LoopAccount account = account();
+        assertEquals(4, account.get(Accounting.TEXTS_RECEIVED));
+        assertEquals(1, account.get("texts.dead-lettered.oversized-text"));
+        assertEquals(0, account.textsUnaccounted());
+    }
+
+    @Test
+    void textsAndRewardsWithoutARequestKeyAreDeadLettered() {
+        TextEvent text = TextEvent.newBuilder().setRequestId("r").setText("fly").setTokens(List.of("fly"))
+                .setEventTime(T0).build();
+        texts.pipeInput((String) null, serdes.texts().serialize(topics.texts(), text), T0);
+        rewards.pipeInput((String) null, new byte[]{1}, T0);
+        assertEquals(List.of("missing-key", "missing-key"),
+                deadLetters.readValuesToList().stream().map(DeadLetter::getReason).toList());
+        assertEquals(0, account().textsUnaccounted());
+        assertEquals(0, account().rewardsPending());
     }
 
     @Test
@@ -127,7 +146,14 @@ class LoopTopologyTest {
         assertTrue(set.getMembers().stream().anyMatch(m -> m.getOrigin() == Origin.MODEL));
         assertTrue(set.getMembers().stream().anyMatch(m -> m.getLabels().equals(REFERENCE) && m.getReward() == 1.0));
         assertTrue(batches.isEmpty());
-        assertEquals(1, counters.get("rewards.duplicate"));
+        assertEquals(topics.rewards(), set.getRewardSource().getTopic(), "lineage: where the feedback was read");
+        LoopAccount account = account();
+        assertEquals(3, account.get(Accounting.REWARDS_RECEIVED));
+        assertEquals(2, account.get(Accounting.REWARDS_JOINED));
+        assertEquals(1, account.get(Accounting.REWARDS_DUPLICATE));
+        assertEquals(2, account.get(Accounting.CANDIDATES_JOINED));
+        assertEquals(0, account.rewardsPending());
+        assertEquals(0, account.textsUnaccounted());
     }
 
     @Test
@@ -140,11 +166,57 @@ class LoopTopologyTest {
     }
 
     @Test
-    void feedbackOutsideTheWindowDoesNotJoin() {
+    void feedbackOutsideTheWindowIsDeadLetteredAsExpiredOnceItsOwnWindowCloses() {
         sendText("r", TOKENS, T0);
-        sendReward("r", "e", REFERENCE, T0.plus(Duration.ofMinutes(10)));
+        byte[] late = sendReward("r", "e", REFERENCE, T0.plus(Duration.ofMinutes(10)));
+        assertEquals(1, account().get(Accounting.CANDIDATES_EXPIRED), "window 5 min + grace 1 min passed");
+        assertEquals(1, account().rewardsPending(), "held until its own window + grace has passed");
+        sendText("tick", TOKENS, T0.plus(Duration.ofMinutes(17)));
+
+        TestRecord<String, DeadLetter> letter = deadLetters.readRecord();
+        assertEquals("r", letter.key());
+        assertEquals("expired-request", letter.value().getReason());
+        assertEquals(java.nio.ByteBuffer.wrap(late), letter.value().getOriginalValue(), "the bytes as sent");
+        assertEquals(topics.rewards(), letter.value().getSourceTopic());
         driver.advanceWallClockTime(Duration.ofSeconds(11));
         assertTrue(batches.isEmpty());
+        assertEquals(0, account().rewardsPending());
+    }
+
+    @Test
+    void feedbackAfterItsCandidatesExpiredIsDeadLetteredAtOnce() {
+        sendText("r", TOKENS, T0);
+        sendText("tick", TOKENS, T0.plus(Duration.ofMinutes(7)));
+        sendReward("r", "e", REFERENCE, T0.plus(Duration.ofMinutes(7)));
+        assertEquals("expired-request", deadLetters.readValue().getReason());
+        LoopAccount account = account();
+        assertEquals(1, account.get(Accounting.CANDIDATES_EXPIRED));
+        assertEquals(1, account.get("rewards.dead-lettered.expired-request"));
+        assertEquals(0, account.rewardsPending());
+    }
+
+    @Test
+    void feedbackForARequestNeverSeenIsDeadLetteredAsUnknownAfterTheWindow() {
+        byte[] ghost = sendReward("ghost", "e", REFERENCE, T0);
+        assertTrue(deadLetters.isEmpty(), "its text may still come");
+        sendText("tick", TOKENS, T0.plus(Duration.ofMinutes(7)));
+        TestRecord<String, DeadLetter> letter = deadLetters.readRecord();
+        assertEquals("ghost", letter.key());
+        assertEquals("unknown-request", letter.value().getReason());
+        assertEquals(java.nio.ByteBuffer.wrap(ghost), letter.value().getOriginalValue());
+        assertEquals(1, account().get(Accounting.REWARDS_DEAD_LETTERED));
+        assertEquals(1, account().candidatesAwaiting(), "the tick's candidates");
+    }
+
+    @Test
+    void eachFeedbackTrainsOnceEvenIfItsTextWasSentTwice() {
+        sendText("twice", TOKENS, T0);
+        sendText("twice", TOKENS, T0.plusSeconds(1));
+        sendReward("twice", "e", REFERENCE, T0.plusSeconds(2));
+        sendReward("twice", "e2", REFERENCE, T0.plusSeconds(3));
+        TrainingBatch batch = batches.readValue();
+        assertEquals(List.of("e", "e2"), batch.getContrastSets().stream().map(ContrastSet::getRewardEventId).toList());
+        assertEquals(2, account().get(Accounting.REWARDS_JOINED));
     }
 
     @Test
@@ -158,15 +230,27 @@ class LoopTopologyTest {
                 reasons.toString());
     }
 
+    /** The books as the stores hold them now. */
+    private LoopAccount account() {
+        Map<String, Long> counts = new HashMap<>();
+        for (String store : List.of(Accounting.TEXTS_STORE, Accounting.REWARDS_STORE)) {
+            KeyValueStore<String, Long> kv = driver.getKeyValueStore(store);
+            kv.all().forEachRemaining(entry -> counts.put(entry.key, entry.value));
+        }
+        return new LoopAccount(counts);
+    }
+
     private void sendText(String id, List<String> tokens, Instant time) {
         TextEvent text = TextEvent.newBuilder().setRequestId(id).setText(String.join(" ", tokens)).setTokens(tokens)
                 .setEventTime(time).build();
         texts.pipeInput(id, serdes.texts().serialize(topics.texts(), text), time);
     }
 
-    private void sendReward(String id, String eventId, List<String> labels, Instant time) {
+    private byte[] sendReward(String id, String eventId, List<String> labels, Instant time) {
         RewardEvent reward = RewardEvent.newBuilder().setRequestId(id).setEventId(eventId).setSource("test")
                 .setEventTime(time).setReferenceLabels(labels).build();
-        rewards.pipeInput(id, serdes.rewards().serialize(topics.rewards(), reward), time);
+        byte[] bytes = serdes.rewards().serialize(topics.rewards(), reward);
+        rewards.pipeInput(id, bytes, time);
+        return bytes;
     }
 }

@@ -8,6 +8,7 @@ import io.groot.schemas.RewardEvent;
 import io.groot.schemas.TextEvent;
 import io.groot.schemas.TrainingBatch;
 import io.groot.schemas.registry.SchemaRegistry;
+import io.groot.schemas.state.PendingRecord;
 
 /** One wire-format serde per topic value type, all backed by the same registry. Keys are UTF-8 strings. */
 public final class GrootSerdes {
@@ -19,6 +20,7 @@ public final class GrootSerdes {
     private final AvroSerde<ModelVersion> modelVersions;
     private final AvroSerde<DeadLetter> deadLetters;
     private final AvroSerde<ContrastSet> contrastSets;
+    private final AvroSerde<PendingRecord> pendingRecords;
 
     public GrootSerdes(SchemaRegistry registry) {
         this.registry = registry;
@@ -29,6 +31,7 @@ public final class GrootSerdes {
         this.modelVersions = new AvroSerde<>(registry, ModelVersion.class);
         this.deadLetters = new AvroSerde<>(registry, DeadLetter.class);
         this.contrastSets = new AvroSerde<>(registry, ContrastSet.class);
+        this.pendingRecords = new AvroSerde<>(registry, PendingRecord.class);
     }
 
     public SchemaRegistry registry() {
@@ -62,5 +65,10 @@ public final class GrootSerdes {
     /** For state stores that buffer contrast sets before they are batched. */
     public AvroSerde<ContrastSet> contrastSets() {
         return contrastSets;
+    }
+
+    /** For the reward join's state stores (candidates and feedback waiting for each other). */
+    public AvroSerde<PendingRecord> pendingRecords() {
+        return pendingRecords;
     }
 }

@@ -4,6 +4,7 @@ import io.groot.schemas.CandidateSet;
 import io.groot.schemas.Topics;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.streams.LoopConfig;
+import io.groot.streams.accounting.Accounting;
 import io.groot.streams.common.DeadLetters;
 import io.groot.streams.serving.ServingModel;
 import org.apache.kafka.common.serialization.Serdes;
@@ -23,11 +24,13 @@ public final class CandidateGenerationTopology {
 
     public static KStream<String, CandidateSet> build(StreamsBuilder builder, Topics topics, GrootSerdes serdes,
                                                       ServingModel serving, LoopConfig config) {
+        builder.addStateStore(Accounting.storeBuilder(Accounting.TEXTS_STORE));
         KStream<String, byte[]> texts = builder.stream(topics.texts(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("texts"));
         KStream<String, CandidateSet> candidates = DeadLetters.split(
                 texts.processValues(() -> new CandidateGenerator(serdes.texts(), serving, config.modelName(),
-                        config.beamWidth(), config.maxTokens()), Named.as("generate-candidates")),
+                        config.beamWidth(), config.maxTokens()), Named.as("generate-candidates"),
+                        Accounting.TEXTS_STORE),
                 "texts", topics.deadLetters(), Produced.with(Serdes.String(), serdes.deadLetters()));
         candidates.to(topics.candidates(), Produced.with(Serdes.String(), serdes.candidates()).withName("candidates"));
         return candidates;

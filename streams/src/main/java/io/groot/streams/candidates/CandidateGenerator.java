@@ -5,6 +5,7 @@ import io.groot.schemas.CandidateSet;
 import io.groot.schemas.TextEvent;
 import io.groot.schemas.TopicOffset;
 import io.groot.schemas.serde.AvroSerde;
+import io.groot.streams.accounting.Accounting;
 import io.groot.streams.common.DeadLetters;
 import io.groot.streams.common.Routed;
 import io.groot.streams.serving.ServingModel;
@@ -19,7 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Runs the serving model's beam search on each text; unusable texts become dead letters with the reason. */
+/**
+ * Runs the serving model's beam search on each text; unusable texts become dead letters with the reason. Every
+ * text is counted as candidates or as a dead letter in the same transaction that writes it.
+ */
 final class CandidateGenerator implements FixedKeyProcessor<String, byte[], Routed<CandidateSet>> {
     private final AvroSerde<TextEvent> texts;
     private final ServingModel serving;
@@ -27,6 +31,7 @@ final class CandidateGenerator implements FixedKeyProcessor<String, byte[], Rout
     private final int beamWidth;
     private final int maxTokens;
     private FixedKeyProcessorContext<String, Routed<CandidateSet>> context;
+    private Accounting accounting;
 
     CandidateGenerator(AvroSerde<TextEvent> texts, ServingModel serving, String modelName, int beamWidth,
                        int maxTokens) {
@@ -40,24 +45,30 @@ final class CandidateGenerator implements FixedKeyProcessor<String, byte[], Rout
     @Override
     public void init(FixedKeyProcessorContext<String, Routed<CandidateSet>> context) {
         this.context = context;
+        this.accounting = Accounting.of(context, Accounting.TEXTS_STORE);
     }
 
     @Override
     public void process(FixedKeyRecord<String, byte[]> record) {
+        accounting.add(Accounting.TEXTS_RECEIVED);
         Optional<RecordMetadata> source = context.recordMetadata();
+        if (record.key() == null) {
+            reject(record, "missing-key", "texts must be keyed by request id: feedback is matched on the key");
+            return;
+        }
         TextEvent text;
         try {
             text = texts.deserialize(source.map(RecordMetadata::topic).orElse(""), record.value());
         } catch (RuntimeException e) {
-            DeadLetters.forward(context, record, "malformed-record", e.getMessage());
+            reject(record, "malformed-record", e.getMessage());
             return;
         }
         if (text == null || text.getTokens().isEmpty()) {
-            DeadLetters.forward(context, record, "empty-text", "text has no tokens");
+            reject(record, "empty-text", "text has no tokens");
             return;
         }
         if (text.getTokens().size() > maxTokens) {
-            DeadLetters.forward(context, record, "oversized-text", text.getTokens().size() + " tokens, the limit is " + maxTokens);
+            reject(record, "oversized-text", text.getTokens().size() + " tokens, the limit is " + maxTokens);
             return;
         }
         CandidateSet candidates;
@@ -65,10 +76,16 @@ final class CandidateGenerator implements FixedKeyProcessor<String, byte[], Rout
             candidates = serving.apply((version, labeler) -> candidateSet(record.key(), text, version,
                     labeler.topK(List.of(text.getTokens()), beamWidth).get(0), source));
         } catch (RuntimeException e) {
-            DeadLetters.forward(context, record, "inference-failed", e.toString());
+            reject(record, "inference-failed", e.toString());
             return;
         }
+        accounting.add(Accounting.TEXTS_CANDIDATES);
         context.forward(record.withValue(Routed.ok(candidates)));
+    }
+
+    private void reject(FixedKeyRecord<String, byte[]> record, String reason, String error) {
+        accounting.deadLettered(Accounting.TEXTS_DEAD_LETTERED, reason);
+        DeadLetters.forward(context, record, reason, error);
     }
 
     private CandidateSet candidateSet(String key, TextEvent text, long version, List<ScoredSequence> ranked,
@@ -78,7 +95,7 @@ final class CandidateGenerator implements FixedKeyProcessor<String, byte[], Rout
             candidates.add(new Candidate(sequence.rank(), sequence.labels(), sequence.logProb()));
         }
         return CandidateSet.newBuilder()
-                .setRequestId(key != null ? key : text.getRequestId())
+                .setRequestId(key)
                 .setTokens(text.getTokens())
                 .setModelName(modelName)
                 .setModelVersion(version)

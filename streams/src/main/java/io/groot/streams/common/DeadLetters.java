@@ -1,6 +1,7 @@
 package io.groot.streams.common;
 
 import io.groot.schemas.DeadLetter;
+import io.groot.schemas.TopicOffset;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
@@ -29,12 +30,18 @@ public final class DeadLetters {
     }
 
     public static DeadLetter of(byte[] original, String reason, String error, Optional<RecordMetadata> source) {
+        return of(original, reason, error, source.map(m -> new TopicOffset(m.topic(), m.partition(), m.offset()))
+                .orElse(null));
+    }
+
+    /** @param source where the original record was read, or null if unknown */
+    public static DeadLetter of(byte[] original, String reason, String error, TopicOffset source) {
         return DeadLetter.newBuilder()
                 .setOriginalValue(original == null ? null : ByteBuffer.wrap(original))
                 .setReason(reason).setError(error)
-                .setSourceTopic(source.map(RecordMetadata::topic).orElse(""))
-                .setSourcePartition(source.map(RecordMetadata::partition).orElse(-1))
-                .setSourceOffset(source.map(RecordMetadata::offset).orElse(-1L))
+                .setSourceTopic(source == null ? "" : source.getTopic())
+                .setSourcePartition(source == null ? -1 : source.getPartition())
+                .setSourceOffset(source == null ? -1L : source.getOffset())
                 .setFailedAt(Instant.now())
                 .build();
     }

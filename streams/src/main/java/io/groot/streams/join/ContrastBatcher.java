@@ -2,6 +2,7 @@ package io.groot.streams.join;
 
 import io.groot.schemas.ContrastSet;
 import io.groot.schemas.TrainingBatch;
+import io.groot.streams.accounting.Accounting;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -24,6 +25,7 @@ final class ContrastBatcher implements Processor<String, ContrastSet, String, Tr
     private final Duration maxWait;
     private ProcessorContext<String, TrainingBatch> context;
     private KeyValueStore<String, ContrastSet> pending;
+    private Accounting accounting;
     private long pendingCount;
 
     ContrastBatcher(int batchSize, Duration maxWait) {
@@ -35,6 +37,7 @@ final class ContrastBatcher implements Processor<String, ContrastSet, String, Tr
     public void init(ProcessorContext<String, TrainingBatch> context) {
         this.context = context;
         this.pending = context.getStateStore(RewardJoinTopology.PENDING_CONTRAST_SETS_STORE);
+        this.accounting = Accounting.of(context, Accounting.REWARDS_STORE);
         try (KeyValueIterator<String, ContrastSet> all = pending.all()) {
             all.forEachRemaining(entry -> pendingCount++);
         }
@@ -65,6 +68,8 @@ final class ContrastBatcher implements Processor<String, ContrastSet, String, Tr
         }
         keys.forEach(pending::delete);
         pendingCount = 0;
+        accounting.add(Accounting.BATCHES);
+        accounting.add(Accounting.CONTRAST_SETS_BATCHED, sets.size());
         String batchId = context.taskId() + "-" + keys.get(0);
         context.forward(new Record<>(batchId, new TrainingBatch(batchId, Instant.ofEpochMilli(timestamp), sets),
                 timestamp));

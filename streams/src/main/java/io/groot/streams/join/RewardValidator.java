@@ -3,8 +3,8 @@ package io.groot.streams.join;
 import io.groot.schemas.CandidateReward;
 import io.groot.schemas.RewardEvent;
 import io.groot.schemas.serde.AvroSerde;
+import io.groot.streams.accounting.Accounting;
 import io.groot.streams.common.DeadLetters;
-import io.groot.streams.common.LoopCounters;
 import io.groot.streams.common.Routed;
 import io.groot.streams.serving.ServingModel;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -22,53 +22,63 @@ import java.util.Optional;
 
 /**
  * Reads reward events from raw bytes, refuses malformed or invalid feedback (dead letters with the reason), and
- * drops redelivered events by event id so that no feedback trains twice. Seen ids are kept in a changelogged
- * store for {@code retention}, then purged.
+ * drops redelivered events by event id so that no feedback trains twice (counted as duplicates). Seen ids are
+ * kept in a changelogged store for {@code retention}, then purged.
  */
-final class RewardValidator implements FixedKeyProcessor<String, byte[], Routed<RewardEvent>> {
+final class RewardValidator implements FixedKeyProcessor<String, byte[], Routed<JoinInput>> {
     private final AvroSerde<RewardEvent> rewards;
     private final ServingModel serving;
     private final Duration retention;
-    private final LoopCounters counters;
-    private FixedKeyProcessorContext<String, Routed<RewardEvent>> context;
+    private FixedKeyProcessorContext<String, Routed<JoinInput>> context;
     private KeyValueStore<String, Long> seen;
+    private Accounting accounting;
 
-    RewardValidator(AvroSerde<RewardEvent> rewards, ServingModel serving, Duration retention, LoopCounters counters) {
+    RewardValidator(AvroSerde<RewardEvent> rewards, ServingModel serving, Duration retention) {
         this.rewards = rewards;
         this.serving = serving;
         this.retention = retention;
-        this.counters = counters;
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, Routed<RewardEvent>> context) {
+    public void init(FixedKeyProcessorContext<String, Routed<JoinInput>> context) {
         this.context = context;
         this.seen = context.getStateStore(RewardJoinTopology.SEEN_REWARD_EVENTS_STORE);
+        this.accounting = Accounting.of(context, Accounting.REWARDS_STORE);
         context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::purge);
     }
 
     @Override
     public void process(FixedKeyRecord<String, byte[]> record) {
+        accounting.add(Accounting.REWARDS_RECEIVED);
         Optional<RecordMetadata> source = context.recordMetadata();
+        if (record.key() == null) {
+            reject(record, "missing-key", "rewards must be keyed by request id, like their texts");
+            return;
+        }
         RewardEvent reward;
         try {
             reward = rewards.deserialize(source.map(RecordMetadata::topic).orElse(""), record.value());
         } catch (RuntimeException e) {
-            DeadLetters.forward(context, record, "malformed-record", e.getMessage());
+            reject(record, "malformed-record", e.getMessage());
             return;
         }
         Problem problem = problemWith(reward);
         if (problem != null) {
-            DeadLetters.forward(context, record, problem.reason(), problem.error());
+            reject(record, problem.reason(), problem.error());
             return;
         }
         String id = record.key() + "/" + reward.getEventId();
         if (seen.get(id) != null) {
-            counters.increment("rewards.duplicate");
+            accounting.add(Accounting.REWARDS_DUPLICATE);
             return;
         }
         seen.put(id, record.timestamp());
-        context.forward(record.withValue(Routed.ok(reward)));
+        context.forward(record.withValue(Routed.ok(JoinInput.ofFeedback(reward, record.value()))));
+    }
+
+    private void reject(FixedKeyRecord<String, byte[]> record, String reason, String error) {
+        accounting.deadLettered(Accounting.REWARDS_DEAD_LETTERED, reason);
+        DeadLetters.forward(context, record, reason, error);
     }
 
     /** Why feedback cannot be used: a dead-letter reason code and an explanation. */

@@ -1,0 +1,65 @@
+package io.groot.streams.accounting;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Exactly-once counts of what became of every record. They live in a changelogged store that is written in the
+ * same transaction as the records they count, so they balance exactly, which client-side metrics cannot (a retried
+ * transaction counts twice there). {@link AccountingReader} sums them over all instances from the changelogs.
+ */
+public final class Accounting {
+    /** Store of the candidate-generation sub-topology. */
+    public static final String TEXTS_STORE = "text-accounting";
+    /** Store of the reward-join sub-topology (validation, join, expiry, batching). */
+    public static final String REWARDS_STORE = "reward-accounting";
+
+    public static final String TEXTS_RECEIVED = "texts.received";
+    public static final String TEXTS_CANDIDATES = "texts.candidates";
+    public static final String TEXTS_DEAD_LETTERED = "texts.dead-lettered";
+    public static final String REWARDS_RECEIVED = "rewards.received";
+    public static final String REWARDS_JOINED = "rewards.joined";
+    public static final String REWARDS_DUPLICATE = "rewards.duplicate";
+    public static final String REWARDS_DEAD_LETTERED = "rewards.dead-lettered";
+    public static final String CANDIDATES_RECEIVED = "candidates.received";
+    public static final String CANDIDATES_JOINED = "candidates.joined";
+    public static final String CANDIDATES_EXPIRED = "candidates.expired";
+    public static final String CANDIDATES_DEAD_LETTERED = "candidates.dead-lettered";
+    public static final String CONTRAST_SETS = "contrast-sets";
+    public static final String CONTRAST_SETS_BATCHED = "contrast-sets.batched";
+    public static final String BATCHES = "batches";
+
+    private final KeyValueStore<String, Long> store;
+
+    private Accounting(KeyValueStore<String, Long> store) {
+        this.store = store;
+    }
+
+    /** Cached, so a burst of increments reaches the changelog once per commit. */
+    public static StoreBuilder<KeyValueStore<String, Long>> storeBuilder(String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.Long())
+                .withCachingEnabled();
+    }
+
+    public static Accounting of(ProcessingContext context, String storeName) {
+        return new Accounting(context.getStateStore(storeName));
+    }
+
+    public void add(String counter) {
+        add(counter, 1);
+    }
+
+    public void add(String counter, long amount) {
+        Long count = store.get(counter);
+        store.put(counter, (count == null ? 0 : count) + amount);
+    }
+
+    /** Counts a dead letter under {@code kind.dead-lettered} and, by reason, {@code kind.dead-lettered.reason}. */
+    public void deadLettered(String total, String reason) {
+        add(total);
+        add(total + "." + reason);
+    }
+}

@@ -1,0 +1,270 @@
+package io.groot.streams.join;
+
+import io.groot.schemas.CandidateSet;
+import io.groot.schemas.ContrastSet;
+import io.groot.schemas.DeadLetter;
+import io.groot.schemas.RewardEvent;
+import io.groot.schemas.TopicOffset;
+import io.groot.schemas.serde.AvroSerde;
+import io.groot.schemas.state.PendingRecord;
+import io.groot.streams.accounting.Accounting;
+import io.groot.streams.common.DeadLetters;
+import io.groot.streams.common.Routed;
+import io.groot.trainer.groot.ContrastSetBuilder;
+import io.groot.trainer.groot.InvalidFeedbackException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The reward join, written as a processor so that the fate of every record is decided and counted.
+ *
+ * <p>Candidates and feedback of one request id join when their timestamps are at most {@code window} apart, in
+ * either arrival order; each feedback event joins one candidate set (the latest within the window), so it trains
+ * once even if a text was sent twice. Both sides wait in changelogged stores until stream time passes their
+ * time + window + grace. Then candidates that got no feedback are counted as expired, and feedback that found no
+ * candidates goes to the dead-letter topic, with its original bytes, as {@code unknown-request} (no candidates
+ * seen for the request) or {@code expired-request} (candidates seen, but not within the window). Feedback for a
+ * request whose candidates have already expired is dead-lettered at once; that memory is kept for another
+ * window + grace.
+ */
+final class RewardJoiner implements Processor<String, JoinInput, String, Routed<ContrastSet>> {
+    static final String CANDIDATES_STORE = "join-candidates";
+    static final String FEEDBACK_STORE = "join-feedback";
+    static final String CLOSED_REQUESTS_STORE = "join-closed-requests";
+    /** Index of the other stores by deadline: {@code kind|deadline (19 digits)|store key}, scanned in order. */
+    static final String DEADLINES_STORE = "join-deadlines";
+    static final Duration EXPIRY_CHECK_INTERVAL = Duration.ofSeconds(1);
+
+    private static final char KEY_SEPARATOR = '\u0000';
+    private static final String CANDIDATES = "c";
+    private static final String FEEDBACK = "f";
+    private static final String CLOSED = "x";
+
+    private final ContrastSetBuilder builder;
+    private final AvroSerde<CandidateSet> candidateSerde;
+    private final AvroSerde<RewardEvent> feedbackSerde;
+    private final long windowMs;
+    private final long lifetimeMs;
+    private ProcessorContext<String, Routed<ContrastSet>> context;
+    private KeyValueStore<String, PendingRecord> candidates;
+    private KeyValueStore<String, PendingRecord> feedback;
+    private KeyValueStore<String, Long> closedRequests;
+    private KeyValueStore<String, Long> deadlines;
+    private Accounting accounting;
+
+    RewardJoiner(ContrastSetBuilder builder, AvroSerde<CandidateSet> candidateSerde,
+                 AvroSerde<RewardEvent> feedbackSerde, Duration window, Duration grace) {
+        this.builder = builder;
+        this.candidateSerde = candidateSerde;
+        this.feedbackSerde = feedbackSerde;
+        this.windowMs = window.toMillis();
+        this.lifetimeMs = window.plus(grace).toMillis();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Routed<ContrastSet>> context) {
+        this.context = context;
+        this.candidates = context.getStateStore(CANDIDATES_STORE);
+        this.feedback = context.getStateStore(FEEDBACK_STORE);
+        this.closedRequests = context.getStateStore(CLOSED_REQUESTS_STORE);
+        this.deadlines = context.getStateStore(DEADLINES_STORE);
+        this.accounting = Accounting.of(context, Accounting.REWARDS_STORE);
+        context.schedule(EXPIRY_CHECK_INTERVAL, PunctuationType.STREAM_TIME, this::expire);
+    }
+
+    @Override
+    public void process(Record<String, JoinInput> record) {
+        TopicOffset source = context.recordMetadata()
+                .map(m -> new TopicOffset(m.topic(), m.partition(), m.offset())).orElse(null);
+        PendingRecord pending = new PendingRecord(record.timestamp(), source,
+                ByteBuffer.wrap(record.value().original()), 0);
+        if (record.value().isFeedback()) {
+            onFeedback(record.key(), record.value().feedback(), pending);
+        } else {
+            onCandidates(record.key(), record.value().candidates(), pending);
+        }
+    }
+
+    private void onCandidates(String requestId, CandidateSet set, PendingRecord pending) {
+        for (KeyValue<String, PendingRecord> waiting : scan(feedback, requestId)) {
+            if (withinWindow(waiting.value, pending)) {
+                remove(FEEDBACK, feedback, waiting.key, waiting.value);
+                if (join(requestId, set, decodeFeedback(waiting.value), waiting.value)) {
+                    pending.setJoins(pending.getJoins() + 1);
+                }
+            }
+        }
+        if (pending.getJoins() > 0) {
+            accounting.add(Accounting.CANDIDATES_JOINED);
+        }
+        String key = storeKey(requestId, offsetOrTime(pending));
+        candidates.put(key, pending);
+        deadlines.put(deadlineKey(CANDIDATES, deadline(pending.getRecordTime(), lifetimeMs), key),
+                pending.getRecordTime());
+    }
+
+    private void onFeedback(String requestId, RewardEvent event, PendingRecord pending) {
+        KeyValue<String, PendingRecord> match = null;
+        for (KeyValue<String, PendingRecord> waiting : scan(candidates, requestId)) {
+            if (withinWindow(waiting.value, pending)
+                    && (match == null || waiting.value.getRecordTime() >= match.value.getRecordTime())) {
+                match = waiting;
+            }
+        }
+        if (match != null) {
+            CandidateSet set = candidateSerde.deserialize(topicOf(match.value), bytes(match.value));
+            if (join(requestId, set, event, pending) && match.value.getJoins() == 0) {
+                accounting.add(Accounting.CANDIDATES_JOINED);
+            }
+            match.value.setJoins(match.value.getJoins() + 1);
+            candidates.put(match.key, match.value);
+        } else if (closedRequests.get(requestId) != null) {
+            deadLetter(requestId, pending, "expired-request",
+                    "feedback came after its request's candidates expired (window + grace passed)");
+        } else {
+            String key = storeKey(requestId, event.getEventId());
+            feedback.put(key, pending);
+            deadlines.put(deadlineKey(FEEDBACK, deadline(pending.getRecordTime(), lifetimeMs), key),
+                    pending.getRecordTime());
+        }
+    }
+
+    /** GROOT's correct step on one pair; true if a contrast set was emitted, false if the feedback was refused. */
+    private boolean join(String requestId, CandidateSet set, RewardEvent event, PendingRecord feedbackRecord) {
+        ContrastSet contrast;
+        try {
+            contrast = builder.build(set, event, feedbackRecord.getSource());
+        } catch (InvalidFeedbackException e) {
+            deadLetter(requestId, feedbackRecord, e.reason(), e.getMessage());
+            return false;
+        }
+        accounting.add(Accounting.REWARDS_JOINED);
+        accounting.add(Accounting.CONTRAST_SETS);
+        context.forward(new Record<>(requestId, Routed.ok(contrast), context.currentStreamTimeMs()));
+        return true;
+    }
+
+    private void expire(long streamTime) {
+        for (KeyValue<String, Long> due : due(CANDIDATES, streamTime)) {
+            String key = storeKeyOf(due.key);
+            PendingRecord pending = candidates.get(key);
+            remove(CANDIDATES, candidates, key, pending);
+            if (pending.getJoins() == 0) {
+                accounting.add(Accounting.CANDIDATES_EXPIRED);
+            }
+            String requestId = requestIdOf(key);
+            closedRequests.put(requestId, pending.getRecordTime());
+            deadlines.put(deadlineKey(CLOSED, deadline(pending.getRecordTime(), 2 * lifetimeMs), requestId),
+                    pending.getRecordTime());
+        }
+        for (KeyValue<String, Long> due : due(FEEDBACK, streamTime)) {
+            String key = storeKeyOf(due.key);
+            PendingRecord pending = feedback.get(key);
+            remove(FEEDBACK, feedback, key, pending);
+            String requestId = requestIdOf(key);
+            if (closedRequests.get(requestId) != null || !scan(candidates, requestId).isEmpty()) {
+                deadLetter(requestId, pending, "expired-request",
+                        "the request's candidates were not within the window of this feedback");
+            } else {
+                deadLetter(requestId, pending, "unknown-request",
+                        "no candidates for this request id arrived within the window + grace");
+            }
+        }
+        for (KeyValue<String, Long> due : due(CLOSED, streamTime)) {
+            deadlines.delete(due.key);
+            closedRequests.delete(storeKeyOf(due.key));
+        }
+    }
+
+    private void deadLetter(String requestId, PendingRecord feedbackRecord, String reason, String error) {
+        accounting.deadLettered(Accounting.REWARDS_DEAD_LETTERED, reason);
+        DeadLetter letter = DeadLetters.of(bytes(feedbackRecord), reason, error, feedbackRecord.getSource());
+        RecordHeaders headers = new RecordHeaders();
+        DeadLetters.annotate(headers, letter);
+        context.forward(new Record<>(requestId, Routed.dead(letter), context.currentStreamTimeMs(), headers));
+    }
+
+    private boolean withinWindow(PendingRecord a, PendingRecord b) {
+        return Math.abs(a.getRecordTime() - b.getRecordTime()) <= windowMs;
+    }
+
+    private RewardEvent decodeFeedback(PendingRecord pending) {
+        return feedbackSerde.deserialize(topicOf(pending), bytes(pending));
+    }
+
+    private void remove(String kind, KeyValueStore<String, PendingRecord> store, String key, PendingRecord pending) {
+        store.delete(key);
+        deadlines.delete(deadlineKey(kind, deadline(pending.getRecordTime(), lifetimeMs), key));
+    }
+
+    /** Index entries of {@code kind} whose deadline is before {@code streamTime}. */
+    private List<KeyValue<String, Long>> due(String kind, long streamTime) {
+        List<KeyValue<String, Long>> due = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = deadlines.range(kind + "|", kind + "|" + padded(streamTime))) {
+            it.forEachRemaining(due::add);
+        }
+        return due;
+    }
+
+    private static List<KeyValue<String, PendingRecord>> scan(KeyValueStore<String, PendingRecord> store,
+                                                              String requestId) {
+        List<KeyValue<String, PendingRecord>> found = new ArrayList<>();
+        try (KeyValueIterator<String, PendingRecord> it =
+                     store.prefixScan(requestId + KEY_SEPARATOR, new StringSerializer())) {
+            it.forEachRemaining(found::add);
+        }
+        return found;
+    }
+
+    private static String storeKey(String requestId, String suffix) {
+        return requestId + KEY_SEPARATOR + suffix;
+    }
+
+    private static String requestIdOf(String storeKey) {
+        return storeKey.substring(0, storeKey.indexOf(KEY_SEPARATOR));
+    }
+
+    private static String deadlineKey(String kind, long deadline, String storeKey) {
+        return kind + "|" + padded(deadline) + "|" + storeKey;
+    }
+
+    private static String storeKeyOf(String deadlineKey) {
+        return deadlineKey.substring(deadlineKey.indexOf('|', 2) + 1);
+    }
+
+    private static long deadline(long time, long span) {
+        return time > Long.MAX_VALUE - span ? Long.MAX_VALUE : time + span;
+    }
+
+    /** Zero-padded so that the string order of keys is their numeric order. */
+    private static String padded(long millis) {
+        return String.format("%019d", Math.max(0, millis));
+    }
+
+    private static String offsetOrTime(PendingRecord pending) {
+        return padded(pending.getSource() != null ? pending.getSource().getOffset() : pending.getRecordTime());
+    }
+
+    private static String topicOf(PendingRecord pending) {
+        return pending.getSource() == null ? "" : pending.getSource().getTopic();
+    }
+
+    private static byte[] bytes(PendingRecord pending) {
+        ByteBuffer buffer = pending.getValue().duplicate();
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+}
