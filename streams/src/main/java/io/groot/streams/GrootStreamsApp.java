@@ -53,6 +53,11 @@ public final class GrootStreamsApp implements AutoCloseable {
         this.streams = new KafkaStreams(topology, props);
     }
 
+    /** The application id the command line uses for a model unless told otherwise. */
+    public static String defaultApplicationId(String modelName) {
+        return "groot-streams-" + modelName;
+    }
+
     public static Topology topology(Topics topics, GrootSerdes serdes, ServingModel serving, LoopConfig config) {
         StreamsBuilder builder = new StreamsBuilder();
         CandidateGenerationTopology.build(builder, topics, serdes, serving, config);

@@ -1,5 +1,7 @@
 package io.groot.registry;
 
+import io.groot.schemas.registry.RegistryContract;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -67,7 +69,7 @@ class ApicurioRegistryIT extends RegistryContract {
     }
 
     @Override
-    String baseUrl() {
+    protected String baseUrl() {
         return baseUrl;
     }
 }

@@ -1,5 +1,7 @@
 package io.groot.registry;
 
+import io.groot.schemas.registry.RegistryContract;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.testcontainers.containers.GenericContainer;
@@ -50,7 +52,7 @@ class ConfluentRegistryIT extends RegistryContract {
     }
 
     @Override
-    String baseUrl() {
+    protected String baseUrl() {
         return "http://" + registry.getHost() + ":" + registry.getMappedPort(8081);
     }
 }

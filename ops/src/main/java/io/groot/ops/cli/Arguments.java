@@ -6,8 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code --name value} and {@code --name=value} options; unknown or unused options are an error. */
+/**
+ * {@code --name value} and {@code --name=value} options, and value-less flags ({@code --json}); unknown or unused
+ * options are an error.
+ */
 final class Arguments {
+    private static final Set<String> FLAGS = Set.of("json");
+
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Set<String> used = new HashSet<>();
     private final Map<String, String> clientConfig = new HashMap<>();
@@ -20,7 +25,9 @@ final class Arguments {
             }
             String name = arg.substring(2);
             String value;
-            if (name.contains("=")) {
+            if (FLAGS.contains(name)) {
+                value = "true";
+            } else if (name.contains("=")) {
                 value = name.substring(name.indexOf('=') + 1);
                 name = name.substring(0, name.indexOf('='));
             } else if (i + 1 < args.length) {
@@ -53,6 +60,10 @@ final class Arguments {
     double number(String name, double fallback) {
         String value = string(name, null);
         return value == null ? fallback : Double.parseDouble(value);
+    }
+
+    boolean flag(String name) {
+        return Boolean.parseBoolean(string(name, "false"));
     }
 
     Map<String, String> clientConfig() {

@@ -10,10 +10,18 @@ import io.groot.trainer.bench.QualityBenchmarkConfig;
 import io.groot.trainer.data.LabelledCorpus;
 import io.groot.trainer.groot.GrootObjective;
 
+import io.groot.ops.status.LoopStatus;
+import io.groot.schemas.Topics;
+import io.groot.schemas.registry.RestSchemaRegistry;
+import io.groot.schemas.serde.GrootSerdes;
+import io.groot.streams.GrootStreamsApp;
+import org.apache.kafka.clients.CommonClientConfigs;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 
 /** The {@code groot} command line. */
 public final class Groot {
@@ -26,6 +34,8 @@ public final class Groot {
               bench-quality
                       train the maximum-likelihood baseline, GROOT from it and two ablations on a labelled data
                       set; print the test-split table and write it as JSON
+              status  the loop's books (every text and reward accounted for), consumer lag and model versions
+                      of a running or stopped application
               help    this text
 
             demo options (defaults in brackets):
@@ -50,6 +60,15 @@ public final class Groot {
               --model NAME               model name (key of model-versions) [slots]
               --work-dir DIR             keep broker data, state and artifacts here [temporary, deleted]
               --seed N                   random seed [7]
+
+            status options:
+              --bootstrap-servers HOSTS  the Kafka cluster (required; the demo prints its own)
+              --schema-registry URL      Confluent-API registry, to list model versions [versions not shown]
+              --model NAME               model name [slots]
+              --application-id ID        streams application id [groot-streams-<model>]
+              --topic-prefix P           prefix of every topic name [groot.]
+              --kafka KEY=VALUE          extra Kafka client setting, repeatable
+              --json                     print JSON instead of the table
 
             bench-quality options:
               --data DIR                 labelled data, as for demo (required)
@@ -77,6 +96,7 @@ public final class Groot {
             switch (args[0]) {
                 case "demo" -> demo(new Arguments(args, 1));
                 case "bench-quality" -> benchQuality(new Arguments(args, 1));
+                case "status" -> status(new Arguments(args, 1));
                 default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
             }
         } catch (IllegalArgumentException e) {
@@ -115,6 +135,25 @@ public final class Groot {
         }
         System.out.printf(java.util.Locale.ROOT, "wall time %.0f s; JSON written to %s%n", report.get("wallSeconds"),
                 out.toAbsolutePath());
+    }
+
+    private static void status(Arguments a) throws Exception {
+        String bootstrap = a.string("bootstrap-servers", null);
+        if (bootstrap == null) {
+            throw new IllegalArgumentException("status needs --bootstrap-servers HOSTS");
+        }
+        String model = a.string("model", DemoOptions.defaults().modelName());
+        String applicationId = a.string("application-id", GrootStreamsApp.defaultApplicationId(model));
+        Topics topics = Topics.withPrefix(a.string("topic-prefix", DemoOptions.defaults().topicPrefix()));
+        String registryUrl = a.string("schema-registry", null);
+        boolean json = a.flag("json");
+        Properties client = new Properties();
+        client.putAll(a.clientConfig());
+        a.requireAllUsed();
+        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        GrootSerdes serdes = registryUrl == null ? null : new GrootSerdes(new RestSchemaRegistry(registryUrl));
+        LoopStatus status = LoopStatus.read(client, applicationId, topics, model, serdes, Duration.ofSeconds(30));
+        System.out.print(json ? new ObjectMapper().writeValueAsString(status.toJson()) + "\n" : status.render());
     }
 
     /** Kept with the rest of the run's state when --work-dir is given, so a later run can read old records. */

@@ -6,6 +6,7 @@ import io.groot.ops.io.Directories;
 import io.groot.schemas.ModelVersion;
 import io.groot.schemas.Topics;
 import io.groot.schemas.registry.SchemaRegistry;
+import io.groot.schemas.registry.SchemaRegistryServer;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.streams.GrootStreamsApp;
 import io.groot.streams.LoopConfig;
@@ -68,13 +69,18 @@ public final class ContinuousLearningDemo {
                 Math.min(corpus.train().size(), seed.size() + options.maxTexts()));
 
         try (EmbeddedKafkaBroker broker = options.bootstrapServers() == null
-                ? EmbeddedKafkaBroker.start(work.resolve("kafka"), options.workDir() == null, 0) : null) {
+                ? EmbeddedKafkaBroker.start(work.resolve("kafka"), options.workDir() == null, 0) : null;
+             SchemaRegistryServer registryServer = SchemaRegistryServer.start(registry, 0)) {
             Properties client = new Properties();
             client.putAll(options.clientConfig());
             client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
                     broker != null ? broker.bootstrapServers() : options.bootstrapServers());
             progress.println(broker != null ? "embedded Kafka broker at " + broker.bootstrapServers()
                     : "using Kafka at " + options.bootstrapServers());
+            progress.println("while it runs: ops/bin/groot status --bootstrap-servers "
+                    + client.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG) + " --schema-registry "
+                    + registryServer.url() + " --model " + options.modelName() + " --topic-prefix "
+                    + options.topicPrefix());
             Topics topics = Topics.withPrefix(options.topicPrefix());
             TopicSetup.ensureTopics(client, topics, options.partitions(), (short) 1);
             GrootSerdes serdes = new GrootSerdes(registry);
@@ -88,7 +94,7 @@ public final class ContinuousLearningDemo {
 
             ModelVersion initial = publishInitialVersion(client, topics, serdes, artifacts, corpus, seed);
 
-            try (GrootStreamsApp app = new GrootStreamsApp(client, "groot-streams-" + options.modelName(),
+            try (GrootStreamsApp app = new GrootStreamsApp(client, GrootStreamsApp.defaultApplicationId(options.modelName()),
                     work.resolve("streams-state"), 1, options.partitions(), topics, serdes, artifacts, loop);
                  StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
                          topics.modelVersions(), serdes, artifacts, trainerConfig);

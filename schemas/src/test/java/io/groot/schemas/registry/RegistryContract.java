@@ -1,10 +1,6 @@
-package io.groot.registry;
+package io.groot.schemas.registry;
 
 import io.groot.schemas.TextEvent;
-import io.groot.schemas.registry.CompatibilityLevel;
-import io.groot.schemas.registry.IncompatibleSchemaException;
-import io.groot.schemas.registry.RestSchemaRegistry;
-import io.groot.schemas.registry.UnknownSchemaException;
 import io.groot.schemas.serde.AvroSerde;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -21,11 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What the REST client must do against any real Confluent-API registry. */
-abstract class RegistryContract {
+/**
+ * What the REST client must do against any real Confluent-API registry. Shared (test-jar) with the module that
+ * runs it against Apicurio and Confluent's images.
+ */
+public abstract class RegistryContract {
 
     /** Base URL of the Confluent API of a running registry. */
-    abstract String baseUrl();
+    protected abstract String baseUrl();
 
     /** Registries whose default compatibility is not BACKWARD (Apicurio: NONE) get it set per subject. */
     private RestSchemaRegistry client(String subject) {

@@ -1,0 +1,122 @@
+package io.groot.ops.status;
+
+import io.groot.schemas.ModelVersion;
+import io.groot.schemas.Topics;
+import io.groot.schemas.serde.GrootSerdes;
+import io.groot.streams.accounting.Accounting;
+import io.groot.streams.accounting.AccountingReader;
+import io.groot.streams.accounting.LoopAccount;
+import io.groot.trainer.service.ModelVersionLog;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * What {@code groot status} shows: the loop's books (exactly-once counts from the accounting changelogs), how far
+ * the streams application lags behind its input topics, and the model's version history.
+ *
+ * @param lag      records not yet consumed by the application, per input topic
+ * @param versions the model's version records, oldest first (empty without a schema registry to read them)
+ */
+public record LoopStatus(String applicationId, String modelName, LoopAccount account, Map<String, Long> lag,
+                         List<ModelVersion> versions) {
+
+    /** @param serdes null to skip the model versions (they need the schema registry) */
+    public static LoopStatus read(Properties client, String applicationId, Topics topics, String modelName,
+                                  GrootSerdes serdes, Duration timeout)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        LoopAccount account = AccountingReader.read(client, applicationId, timeout);
+        Map<String, Long> lag = lag(client, applicationId, List.of(topics.texts(), topics.candidates(),
+                topics.rewards()), timeout);
+        List<ModelVersion> versions = serdes == null ? List.of()
+                : ModelVersionLog.readAll(client, topics.modelVersions(), serdes.modelVersions()).stream()
+                .filter(v -> v.getModelName().equals(modelName)).toList();
+        return new LoopStatus(applicationId, modelName, account, lag, versions);
+    }
+
+    private static Map<String, Long> lag(Properties client, String groupId, List<String> topics, Duration timeout)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        try (Admin admin = Admin.create(client)) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                    .partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((topic, description) -> description.partitions().forEach(p ->
+                            request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+            Map<String, Long> lag = new LinkedHashMap<>();
+            topics.forEach(topic -> lag.put(topic, 0L));
+            admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((tp, end) -> {
+                        OffsetAndMetadata done = committed.get(tp);
+                        lag.merge(tp.topic(), Math.max(0, end.offset() - (done == null ? 0 : done.offset())),
+                                Long::sum);
+                    });
+            return lag;
+        }
+    }
+
+    public Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("applicationId", applicationId);
+        json.put("accounting", account.counts());
+        json.put("textsUnaccounted", account.textsUnaccounted());
+        json.put("rewardsPending", account.rewardsPending());
+        json.put("candidatesAwaitingFeedback", account.candidatesAwaiting());
+        json.put("lag", lag);
+        versions.stream().reduce((a, b) -> b).ifPresent(latest -> {
+            json.put("model", modelName);
+            json.put("latestVersion", latest.getVersion());
+            json.put("servingVersion", latest.getServingVersion());
+        });
+        json.put("versions", versions.stream().map(v -> Map.of("version", v.getVersion(),
+                "status", v.getStatus().name(), "trainingExamples", v.getTrainingExamples())).toList());
+        return json;
+    }
+
+    public String render() {
+        StringBuilder out = new StringBuilder();
+        out.append("application ").append(applicationId).append('\n');
+        line(out, "texts", "received", Accounting.TEXTS_RECEIVED, "candidates", Accounting.TEXTS_CANDIDATES,
+                "dead letters", Accounting.TEXTS_DEAD_LETTERED);
+        out.append(String.format(Locale.ROOT, "  unaccounted %d%n", account.textsUnaccounted()));
+        line(out, "rewards", "received", Accounting.REWARDS_RECEIVED, "joined", Accounting.REWARDS_JOINED,
+                "duplicate", Accounting.REWARDS_DUPLICATE);
+        out.append(String.format(Locale.ROOT, "  dead letters %d  pending %d%n",
+                account.get(Accounting.REWARDS_DEAD_LETTERED), account.rewardsPending()));
+        line(out, "candidates", "received", Accounting.CANDIDATES_RECEIVED, "joined", Accounting.CANDIDATES_JOINED,
+                "expired", Accounting.CANDIDATES_EXPIRED);
+        out.append(String.format(Locale.ROOT, "  awaiting feedback %d%n", account.candidatesAwaiting()));
+        out.append(String.format(Locale.ROOT, "%-11s %d contrast sets, %d in %d training batches%n", "training",
+                account.get(Accounting.CONTRAST_SETS), account.get(Accounting.CONTRAST_SETS_BATCHED),
+                account.get(Accounting.BATCHES)));
+        account.deadLettersByReason().forEach((reason, count) ->
+                out.append(String.format(Locale.ROOT, "  %-50s %d%n", reason, count)));
+        out.append("lag ").append(lag).append('\n');
+        for (ModelVersion v : versions) {
+            out.append(String.format(Locale.ROOT, "model %s v%d %-14s serving v%d  examples %d%n", modelName,
+                    v.getVersion(), v.getStatus(), v.getServingVersion(), v.getTrainingExamples()));
+        }
+        return out.toString();
+    }
+
+    private void line(StringBuilder out, String what, String n1, String c1, String n2, String c2, String n3,
+                      String c3) {
+        out.append(String.format(Locale.ROOT, "%-11s %s %d  %s %d  %s %d", what, n1, account.get(c1), n2,
+                account.get(c2), n3, account.get(c3)));
+    }
+}
