@@ -10,6 +10,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,24 +21,36 @@ public final class TopicReader {
     }
 
     public static <T> List<T> readCommitted(Properties clientConfig, String topic, Deserializer<T> values) {
+        List<T> out = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : readCommittedRecords(clientConfig, List.of(topic),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            out.add(values.deserialize(topic, record.value()));
+        }
+        return out;
+    }
+
+    /** Every committed record of the topics (keys, values, headers, offsets), partition by partition. */
+    public static <K, V> List<ConsumerRecord<K, V>> readCommittedRecords(Properties clientConfig,
+                                                                         Collection<String> topics,
+                                                                         Deserializer<K> keys, Deserializer<V> values) {
         Properties props = new Properties();
         props.putAll(clientConfig);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        List<T> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+        List<ConsumerRecord<K, V>> out = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keys, values)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                        .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             // Under read_committed, end offsets are the last stable offsets: open transactions are not waited for.
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(values.deserialize(topic, record.value()));
-                }
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
             }
         }
         return out;

@@ -15,6 +15,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,12 @@ public final class GrootStreamsApp implements AutoCloseable {
         Properties props = streamsProperties(clientConfig, applicationId, stateDir, replication);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         this.streams = new KafkaStreams(topology, props);
+        // Bad records are dead-lettered, so what reaches here is an outage (registry, broker): retry from the last
+        // commit with a fresh thread rather than stop the instance.
+        this.streams.setUncaughtExceptionHandler(error -> {
+            LOG.error("stream thread failed; replacing it, its tasks resume from their last commit", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
     }
 
     /** The application id the command line uses for a model unless told otherwise. */

@@ -1,20 +1,22 @@
 package io.groot.streams.accounting;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.groot.schemas.TopicReader;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Reads the books of a running (or stopped) application from its accounting changelogs: the latest committed
@@ -30,44 +32,31 @@ public final class AccountingReader {
     }
 
     public static LoopAccount read(Properties clientConfig, String applicationId, Duration timeout) {
-        Properties props = new Properties();
-        props.putAll(clientConfig);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        try (KafkaConsumer<String, Long> consumer =
-                     new KafkaConsumer<>(props, new StringDeserializer(), new LongDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String store : List.of(Accounting.TEXTS_STORE, Accounting.REWARDS_STORE)) {
-                String topic = changelog(applicationId, store);
-                List<PartitionInfo> infos = consumer.listTopics(timeout).containsKey(topic)
-                        ? consumer.partitionsFor(topic, timeout) : List.of();
-                infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-            }
-            return new LoopAccount(sumLatest(consumer, partitions, timeout));
-        }
-    }
-
-    private static Map<String, Long> sumLatest(KafkaConsumer<String, Long> consumer, List<TopicPartition> partitions,
-                                               Duration timeout) {
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+        List<String> changelogs = existing(clientConfig, timeout, changelog(applicationId, Accounting.TEXTS_STORE),
+                changelog(applicationId, Accounting.REWARDS_STORE));
         Map<TopicPartition, Map<String, Long>> latest = new HashMap<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < end.get(tp))) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("accounting changelogs not read to their end within " + timeout);
-            }
-            for (ConsumerRecord<String, Long> record : consumer.poll(Duration.ofMillis(200))) {
-                if (record.value() != null) {
-                    latest.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), tp -> new HashMap<>())
-                            .put(record.key(), record.value());
-                }
+        for (ConsumerRecord<String, Long> record : TopicReader.readCommittedRecords(clientConfig, changelogs,
+                new StringDeserializer(), new LongDeserializer())) {
+            if (record.value() != null) {
+                latest.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), tp -> new HashMap<>())
+                        .put(record.key(), record.value());
             }
         }
         Map<String, Long> totals = new TreeMap<>();
         latest.values().forEach(counts -> counts.forEach((name, count) -> totals.merge(name, count, Long::sum)));
-        return totals;
+        return new LoopAccount(totals);
+    }
+
+    /** The changelogs appear when the application first starts; before that the books are empty. */
+    private static List<String> existing(Properties clientConfig, Duration timeout, String... topics) {
+        try (Admin admin = Admin.create(clientConfig)) {
+            Set<String> names = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return List.of(topics).stream().filter(names::contains).toList();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot list topics: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted listing topics", e);
+        }
     }
 }

@@ -60,7 +60,7 @@ final class CandidateGenerator implements FixedKeyProcessor<String, byte[], Rout
         try {
             text = texts.deserialize(source.map(RecordMetadata::topic).orElse(""), record.value());
         } catch (RuntimeException e) {
-            reject(record, "malformed-record", e.getMessage());
+            reject(record, DeadLetters.unreadableReason(e), e.getMessage());
             return;
         }
         if (text == null || text.getTokens().isEmpty()) {

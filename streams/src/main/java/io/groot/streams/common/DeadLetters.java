@@ -2,6 +2,8 @@ package io.groot.streams.common;
 
 import io.groot.schemas.DeadLetter;
 import io.groot.schemas.TopicOffset;
+import io.groot.schemas.registry.UnknownSchemaException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
@@ -44,6 +46,20 @@ public final class DeadLetters {
                 .setSourceOffset(source == null ? -1L : source.getOffset())
                 .setFailedAt(Instant.now())
                 .build();
+    }
+
+    /**
+     * The dead-letter reason for a record that could not be read. Anything else (a schema registry that cannot be
+     * reached, say) is rethrown: the record is retried after recovery, not dead-lettered.
+     */
+    public static String unreadableReason(RuntimeException e) {
+        if (e instanceof UnknownSchemaException) {
+            return "unknown-schema";
+        }
+        if (e instanceof SerializationException) {
+            return "malformed-record";
+        }
+        throw e;
     }
 
     /** Marks the record's headers with the dead letter's reason, error and source. */

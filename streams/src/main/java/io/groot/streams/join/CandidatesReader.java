@@ -34,7 +34,7 @@ final class CandidatesReader implements FixedKeyProcessor<String, byte[], Routed
             set = candidates.deserialize(context.recordMetadata().map(RecordMetadata::topic).orElse(""),
                     record.value());
         } catch (RuntimeException e) {
-            reject(record, "malformed-record", e.getMessage());
+            reject(record, DeadLetters.unreadableReason(e), e.getMessage());
             return;
         }
         if (record.key() == null || set == null) {

@@ -59,7 +59,7 @@ final class RewardValidator implements FixedKeyProcessor<String, byte[], Routed<
         try {
             reward = rewards.deserialize(source.map(RecordMetadata::topic).orElse(""), record.value());
         } catch (RuntimeException e) {
-            reject(record, "malformed-record", e.getMessage());
+            reject(record, DeadLetters.unreadableReason(e), e.getMessage());
             return;
         }
         Problem problem = problemWith(reward);
