@@ -57,6 +57,11 @@ final class Arguments {
         return value == null ? fallback : Integer.parseInt(value);
     }
 
+    long longNumber(String name, long fallback) {
+        String value = string(name, null);
+        return value == null ? fallback : Long.parseLong(value);
+    }
+
     double number(String name, double fallback) {
         String value = string(name, null);
         return value == null ? fallback : Double.parseDouble(value);

@@ -34,6 +34,7 @@ public final class Groot {
               bench-quality
                       train the maximum-likelihood baseline, GROOT from it and two ablations on a labelled data
                       set; print the test-split table and write it as JSON
+              streams run one instance of the streams application against an existing cluster, until stopped
               status  the loop's books (every text and reward accounted for), consumer lag and model versions
                       of a running or stopped application
               help    this text
@@ -61,6 +62,7 @@ public final class Groot {
               --work-dir DIR             keep broker data, state and artifacts here [temporary, deleted]
               --seed N                   random seed [7]
 
+            %s
             status options:
               --bootstrap-servers HOSTS  the Kafka cluster (required; the demo prints its own)
               --schema-registry URL      Confluent-API registry, to list model versions [versions not shown]
@@ -82,7 +84,7 @@ public final class Groot {
               --seed N                   random seed [42]
               --seeds N                  repeat with seeds seed..seed+N-1; report mean and std per metric [1]
               --out FILE                 where the JSON goes [bench-quality.json]
-            """;
+            """.formatted(StreamsCommand.USAGE);
 
     private Groot() {
     }
@@ -97,6 +99,7 @@ public final class Groot {
                 case "demo" -> demo(new Arguments(args, 1));
                 case "bench-quality" -> benchQuality(new Arguments(args, 1));
                 case "status" -> status(new Arguments(args, 1));
+                case "streams" -> StreamsCommand.run(new Arguments(args, 1));
                 default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
             }
         } catch (IllegalArgumentException e) {

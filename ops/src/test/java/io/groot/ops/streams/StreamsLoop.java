@@ -67,7 +67,7 @@ final class StreamsLoop implements AutoCloseable {
         this.client = new Properties();
         client.put("bootstrap.servers", bootstrapServers);
         this.serdes = new GrootSerdes(registry);
-        this.artifacts = new LocalArtifactStore(work.resolve("artifacts"));
+        this.artifacts = new LocalArtifactStore(artifactsDir());
         TopicSetup.ensureTopics(client, topics, partitions, (short) 1);
         publishInitialVersion(name);
         Properties producerConfig = new Properties();
@@ -98,6 +98,18 @@ final class StreamsLoop implements AutoCloseable {
     void stopInstance(GrootStreamsApp app) {
         instances.remove(app);
         app.close();
+    }
+
+    Path artifactsDir() {
+        return work.resolve("artifacts");
+    }
+
+    Path work() {
+        return work;
+    }
+
+    LoopConfig config() {
+        return config;
     }
 
     byte[] text(String key, List<String> tokens, long timestamp) {

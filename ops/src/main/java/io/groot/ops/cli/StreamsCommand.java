@@ -1,0 +1,89 @@
+package io.groot.ops.cli;
+
+import io.groot.schemas.Topics;
+import io.groot.schemas.registry.RestSchemaRegistry;
+import io.groot.schemas.serde.GrootSerdes;
+import io.groot.streams.GrootStreamsApp;
+import io.groot.streams.LoopConfig;
+import io.groot.trainer.artifact.LocalArtifactStore;
+import org.apache.kafka.clients.CommonClientConfigs;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code groot streams}: one instance of the streams application against an existing cluster, until stopped
+ * (SIGTERM or SIGINT closes it cleanly). Start more with the same application id to share the partitions.
+ */
+final class StreamsCommand {
+    static final String USAGE = """
+            streams options (defaults in brackets):
+              --bootstrap-servers HOSTS  the Kafka cluster (required)
+              --schema-registry URL      Confluent-API schema registry (required: ids are shared between processes)
+              --artifacts DIR            model artifact store shared with the trainer (required)
+              --state-dir DIR            local state (RocksDB) of this instance [./groot-streams-state]
+              --model NAME               model whose versions generate candidates [slots]
+              --application-id ID        Kafka Streams application id [groot-streams-<model>]
+              --topic-prefix P           prefix of every topic name [groot.]
+              --threads N                stream threads of this instance [1]
+              --replication N            replication factor of internal topics [1]
+              --k N                      candidates per text [4]
+              --max-tokens N             longer texts are dead-lettered [128]
+              --window-ms N              feedback joins candidates whose time is within N ms [3600000]
+              --grace-ms N               out-of-order records are accepted this late [300000]
+              --reward NAME              reward against reference feedback [f0.5]
+              --max-corrections N        corrected sequences per candidate [4]
+              --batch-size N             contrast sets per training batch [32]
+              --batch-max-wait-ms N      or whatever is pending after this long [2000]
+              --kafka KEY=VALUE          extra Kafka client setting, repeatable (security.protocol, sasl.*, ssl.*)
+            """;
+
+    private StreamsCommand() {
+    }
+
+    static void run(Arguments a) throws Exception {
+        String bootstrap = required(a, "bootstrap-servers");
+        String registryUrl = required(a, "schema-registry");
+        Path artifacts = Path.of(required(a, "artifacts"));
+        Path stateDir = Path.of(a.string("state-dir", "groot-streams-state"));
+        LoopConfig d = LoopConfig.defaults(a.string("model", "slots"));
+        LoopConfig config = new LoopConfig(d.modelName(), a.integer("k", d.beamWidth()),
+                a.integer("max-tokens", d.maxTokens()),
+                Duration.ofMillis(a.longNumber("window-ms", d.rewardWindow().toMillis())),
+                Duration.ofMillis(a.longNumber("grace-ms", d.grace().toMillis())),
+                a.string("reward", d.rewardFunction()), a.integer("max-corrections", d.maxCorrections()),
+                a.integer("batch-size", d.batchSize()),
+                Duration.ofMillis(a.longNumber("batch-max-wait-ms", d.batchMaxWait().toMillis())));
+        String applicationId = a.string("application-id", GrootStreamsApp.defaultApplicationId(config.modelName()));
+        Topics topics = Topics.withPrefix(a.string("topic-prefix", "groot."));
+        int threads = a.integer("threads", 1);
+        int replication = a.integer("replication", 1);
+        Properties client = new Properties();
+        client.putAll(a.clientConfig());
+        a.requireAllUsed();
+        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+
+        GrootSerdes serdes = new GrootSerdes(new RestSchemaRegistry(registryUrl));
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (GrootStreamsApp app = new GrootStreamsApp(client, applicationId, stateDir, replication, threads, topics,
+                serdes, new LocalArtifactStore(artifacts), config)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                app.close();
+                stopped.countDown();
+            }, "groot-streams-shutdown"));
+            app.start(Duration.ofMinutes(5));
+            System.out.println("streams instance of " + applicationId + " running; stop with SIGTERM");
+            stopped.await();
+        }
+    }
+
+    private static String required(Arguments a, String name) {
+        String value = a.string(name, null);
+        if (value == null) {
+            throw new IllegalArgumentException("streams needs --" + name);
+        }
+        return value;
+    }
+}
