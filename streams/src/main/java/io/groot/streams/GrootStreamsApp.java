@@ -9,6 +9,8 @@ import io.groot.streams.join.RewardJoinTopology;
 import io.groot.streams.serving.ModelVersionWatcher;
 import io.groot.streams.serving.ServingModel;
 import io.groot.trainer.artifact.ArtifactStore;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -21,7 +23,12 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The streams side of the loop as one Kafka Streams application (candidate generation and reward join are
@@ -37,6 +44,7 @@ public final class GrootStreamsApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final Properties clientConfig;
     private final String applicationId;
+    private final Topics topics;
 
     /** @param streamThreads processing threads of this instance (at most one per input partition is useful) */
     public GrootStreamsApp(Properties clientConfig, String applicationId, Path stateDir, int replication,
@@ -44,6 +52,7 @@ public final class GrootStreamsApp implements AutoCloseable {
                            LoopConfig config) {
         this.clientConfig = clientConfig;
         this.applicationId = applicationId;
+        this.topics = topics;
         this.watcher = new ModelVersionWatcher(clientConfig, topics.modelVersions(), config.modelName(),
                 serdes.modelVersions(), artifacts, serving);
         this.watcherThread = new Thread(watcher, "groot-model-watcher");
@@ -88,12 +97,29 @@ public final class GrootStreamsApp implements AutoCloseable {
 
     /** Starts following model versions, waits until one is served, then starts processing. */
     public void start(Duration modelTimeout) throws InterruptedException {
+        requireCoPartitioned(topics.candidates(), topics.rewards());
         watcherThread.start();
         if (!serving.awaitAnyVersion(modelTimeout)) {
             throw new IllegalStateException("no model version to serve appeared within " + modelTimeout);
         }
         streams.start();
         LOG.info("streams started, serving version {}", serving.version());
+    }
+
+    /** Feedback meets its candidates only if both topics spread request ids over the same partitions. */
+    private void requireCoPartitioned(String candidates, String rewards) throws InterruptedException {
+        try (Admin admin = Admin.create(clientConfig)) {
+            Map<String, TopicDescription> described = admin.describeTopics(List.of(candidates, rewards))
+                    .allTopicNames().get(60, TimeUnit.SECONDS);
+            int a = described.get(candidates).partitions().size();
+            int b = described.get(rewards).partitions().size();
+            if (a != b) {
+                throw new IllegalStateException("topics " + candidates + " (" + a + " partitions) and " + rewards
+                        + " (" + b + ") must have the same partition count: feedback is joined by request id");
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot describe " + candidates + " and " + rewards + ": " + e, e);
+        }
     }
 
     public KafkaStreams streams() {

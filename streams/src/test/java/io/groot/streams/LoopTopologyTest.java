@@ -226,7 +226,7 @@ class LoopTopologyTest {
         sendReward("r", "short", List.of("O"), T0);
         rewards.pipeInput("r", new byte[]{0, 0, 0, 0, 99, 1}, T0);
         List<String> reasons = deadLetters.readValuesToList().stream().map(DeadLetter::getReason).toList();
-        assertTrue(reasons.containsAll(List.of("unknown-label", "label-count-mismatch", "malformed-record")),
+        assertTrue(reasons.containsAll(List.of("unknown-label", "label-count-mismatch", "unknown-schema")),
                 reasons.toString());
     }
 
