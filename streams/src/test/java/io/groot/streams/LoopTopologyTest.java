@@ -154,6 +154,11 @@ class LoopTopologyTest {
         assertEquals(2, account.get(Accounting.CANDIDATES_JOINED));
         assertEquals(0, account.rewardsPending());
         assertEquals(0, account.textsUnaccounted());
+        assertEquals(1.0, driver.metrics().entrySet().stream()
+                .filter(e -> e.getKey().group().equals("stream-groot-metrics")
+                        && e.getKey().name().equals("records-total")
+                        && "rewards.duplicate".equals(e.getKey().tags().get("groot-id")))
+                .mapToDouble(e -> (Double) e.getValue().metricValue()).sum(), "also a Kafka Streams metric");
     }
 
     @Test

@@ -1,10 +1,15 @@
 package io.groot.streams.accounting;
 
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsMetrics;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Exactly-once counts of what became of every record. They live in a changelogged store that is written in the
@@ -32,10 +37,17 @@ public final class Accounting {
     public static final String CONTRAST_SETS_BATCHED = "contrast-sets.batched";
     public static final String BATCHES = "batches";
 
-    private final KeyValueStore<String, Long> store;
+    /** Kafka Streams metrics group {@code stream-groot-metrics}, tag {@code groot-id} = the counter's name. */
+    public static final String METRICS_SCOPE = "groot";
+    public static final String METRICS_OPERATION = "records";
 
-    private Accounting(KeyValueStore<String, Long> store) {
+    private final KeyValueStore<String, Long> store;
+    private final StreamsMetrics metrics;
+    private final Map<String, Sensor> sensors = new HashMap<>();
+
+    private Accounting(KeyValueStore<String, Long> store, StreamsMetrics metrics) {
         this.store = store;
+        this.metrics = metrics;
     }
 
     /** Cached, so a burst of increments reaches the changelog once per commit. */
@@ -45,16 +57,25 @@ public final class Accounting {
     }
 
     public static Accounting of(ProcessingContext context, String storeName) {
-        return new Accounting(context.getStateStore(storeName));
+        return new Accounting(context.getStateStore(storeName), context.metrics());
     }
 
     public void add(String counter) {
         add(counter, 1);
     }
 
+    /**
+     * Adds to the exactly-once count, and to the instance's Kafka Streams metrics ({@code records-rate},
+     * {@code records-total}), which are for dashboards: they are per instance and not exactly-once.
+     */
     public void add(String counter, long amount) {
         Long count = store.get(counter);
         store.put(counter, (count == null ? 0 : count) + amount);
+        Sensor sensor = sensors.computeIfAbsent(counter, name -> metrics.addRateTotalSensor(METRICS_SCOPE, name,
+                METRICS_OPERATION, Sensor.RecordingLevel.INFO));
+        for (long i = 0; i < amount; i++) {
+            sensor.record();
+        }
     }
 
     /** Counts a dead letter under {@code kind.dead-lettered} and, by reason, {@code kind.dead-lettered.reason}. */
