@@ -1,6 +1,7 @@
 package io.groot.streams.common;
 
 import io.groot.schemas.DeadLetter;
+import io.groot.schemas.DeadLetterHeaders;
 import io.groot.schemas.TopicOffset;
 import io.groot.schemas.registry.UnknownSchemaException;
 import org.apache.kafka.common.errors.SerializationException;
@@ -24,9 +25,7 @@ import java.util.Optional;
  * their values and the dead-letter topic. The reason also goes into headers, so tools can filter without Avro.
  */
 public final class DeadLetters {
-    public static final String REASON_HEADER = "groot.dlq.reason";
-    public static final String ERROR_HEADER = "groot.dlq.error";
-    public static final String SOURCE_HEADER = "groot.dlq.source";
+    public static final String REASON_HEADER = DeadLetterHeaders.REASON;
 
     private DeadLetters() {
     }
@@ -64,11 +63,10 @@ public final class DeadLetters {
 
     /** Marks the record's headers with the dead letter's reason, error and source. */
     public static void annotate(Headers headers, DeadLetter letter) {
-        headers.remove(REASON_HEADER).remove(ERROR_HEADER).remove(SOURCE_HEADER);
-        headers.add(REASON_HEADER, letter.getReason().getBytes(StandardCharsets.UTF_8));
-        headers.add(ERROR_HEADER, letter.getError().getBytes(StandardCharsets.UTF_8));
-        headers.add(SOURCE_HEADER, (letter.getSourceTopic() + "-" + letter.getSourcePartition() + "@"
-                + letter.getSourceOffset()).getBytes(StandardCharsets.UTF_8));
+        DeadLetterHeaders.of(letter).forEach((name, value) -> {
+            headers.remove(name);
+            headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+        });
     }
 
     /** Forwards {@code record} (raw input bytes) as a dead letter with the reason, also in its headers. */
