@@ -35,6 +35,9 @@ public final class Groot {
                       train the maximum-likelihood baseline, GROOT from it and two ablations on a labelled data
                       set; print the test-split table and write it as JSON
               streams run one instance of the streams application against an existing cluster, until stopped
+              replay evaluate|retrain
+                      score model versions side by side on logged feedback (topics or an archive), or train a
+                      new version from a base version on it, through the loop's own correction and training code
               status  the loop's books (every text and reward accounted for), consumer lag and model versions
                       of a running or stopped application
               help    this text
@@ -63,6 +66,7 @@ public final class Groot {
               --seed N                   random seed [7]
 
             %s
+            %s
             status options:
               --bootstrap-servers HOSTS  the Kafka cluster (required; the demo prints its own)
               --schema-registry URL      Confluent-API registry, to list model versions [versions not shown]
@@ -84,7 +88,7 @@ public final class Groot {
               --seed N                   random seed [42]
               --seeds N                  repeat with seeds seed..seed+N-1; report mean and std per metric [1]
               --out FILE                 where the JSON goes [bench-quality.json]
-            """.formatted(StreamsCommand.USAGE);
+            """.formatted(StreamsCommand.USAGE, ReplayCommand.USAGE);
 
     private Groot() {
     }
@@ -100,6 +104,7 @@ public final class Groot {
                 case "bench-quality" -> benchQuality(new Arguments(args, 1));
                 case "status" -> status(new Arguments(args, 1));
                 case "streams" -> StreamsCommand.run(new Arguments(args, 1));
+                case "replay" -> ReplayCommand.run(args.length > 1 ? args[1] : "", new Arguments(args, 2));
                 default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
             }
         } catch (IllegalArgumentException e) {

@@ -85,12 +85,8 @@ public final class ContinuousLearningDemo {
             TopicSetup.ensureTopics(client, topics, options.partitions(), (short) 1);
             GrootSerdes serdes = new GrootSerdes(registry);
             LocalArtifactStore artifacts = new LocalArtifactStore(work.resolve("artifacts"));
-            LoopConfig loop = new LoopConfig(options.modelName(), options.beamWidth(), 128, Duration.ofMinutes(10),
-                    Duration.ofMinutes(1), options.reward(), 4, 32, Duration.ofSeconds(1));
-            int perVersion = options.examplesPerVersion() > 0 ? options.examplesPerVersion()
-                    : Math.max(64, stream.size() / 5);
-            TrainerConfig trainerConfig = TrainerConfig.defaults(options.modelName())
-                    .withExamplesPerVersion(perVersion, Math.min(32, perVersion)).withMaxWait(Duration.ofSeconds(30));
+            LoopConfig loop = loopConfig(options);
+            TrainerConfig trainerConfig = trainerConfig(options, stream.size());
 
             ModelVersion initial = publishInitialVersion(client, topics, serdes, artifacts, corpus, seed);
 
@@ -118,6 +114,19 @@ public final class ContinuousLearningDemo {
                 Directories.deleteRecursively(work);
             }
         }
+    }
+
+    /** The streams settings of a demo run (replay needs the same k, reward and corrections). */
+    public static LoopConfig loopConfig(DemoOptions options) {
+        return new LoopConfig(options.modelName(), options.beamWidth(), 128, Duration.ofMinutes(10),
+                Duration.ofMinutes(1), options.reward(), 4, 32, Duration.ofSeconds(1));
+    }
+
+    /** The trainer settings of a demo run streaming {@code texts} texts. */
+    public static TrainerConfig trainerConfig(DemoOptions options, int texts) {
+        int perVersion = options.examplesPerVersion() > 0 ? options.examplesPerVersion() : Math.max(64, texts / 5);
+        return TrainerConfig.defaults(options.modelName())
+                .withExamplesPerVersion(perVersion, Math.min(32, perVersion)).withMaxWait(Duration.ofSeconds(30));
     }
 
     private ModelVersion publishInitialVersion(Properties client, Topics topics, GrootSerdes serdes,

@@ -1,6 +1,5 @@
 package io.groot.streams.candidates;
 
-import io.groot.schemas.Candidate;
 import io.groot.schemas.CandidateSet;
 import io.groot.schemas.TextEvent;
 import io.groot.schemas.TopicOffset;
@@ -9,14 +8,13 @@ import io.groot.streams.accounting.Accounting;
 import io.groot.streams.common.DeadLetters;
 import io.groot.streams.common.Routed;
 import io.groot.streams.serving.ServingModel;
+import io.groot.trainer.groot.CandidateSets;
 import io.groot.trainer.model.ScoredSequence;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -90,19 +88,7 @@ final class CandidateGenerator implements FixedKeyProcessor<String, byte[], Rout
 
     private CandidateSet candidateSet(String key, TextEvent text, long version, List<ScoredSequence> ranked,
                                       Optional<RecordMetadata> source) {
-        List<Candidate> candidates = new ArrayList<>(ranked.size());
-        for (ScoredSequence sequence : ranked) {
-            candidates.add(new Candidate(sequence.rank(), sequence.labels(), sequence.logProb()));
-        }
-        return CandidateSet.newBuilder()
-                .setRequestId(key)
-                .setTokens(text.getTokens())
-                .setModelName(modelName)
-                .setModelVersion(version)
-                .setCandidates(candidates)
-                .setTextEventTime(text.getEventTime())
-                .setGeneratedAt(Instant.now())
-                .setTextSource(source.map(m -> new TopicOffset(m.topic(), m.partition(), m.offset())).orElse(null))
-                .build();
+        return CandidateSets.of(key, text.getTokens(), modelName, version, ranked, text.getEventTime(),
+                source.map(m -> new TopicOffset(m.topic(), m.partition(), m.offset())).orElse(null));
     }
 }

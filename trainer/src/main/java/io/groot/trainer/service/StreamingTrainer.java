@@ -31,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,7 +56,6 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<ContrastSet> pending = new ArrayList<>();
     private final Map<TopicPartition, OffsetAndMetadata> consumed = new HashMap<>();
-    private final Random random;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong droppedStale = new AtomicLong();
     private final AtomicLong unreadableBatches = new AtomicLong();
@@ -72,7 +70,6 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
         this.store = store;
         this.config = config;
         this.gateReward = RewardFunction.parse(config.rewardFunction());
-        this.random = new Random(config.seed());
         Properties props = new Properties();
         props.putAll(clientConfig);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
@@ -152,32 +149,12 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
 
     private ModelVersion trainAndPublish(Labeler labeler, ModelVersion serving, long version,
                                          VersionPublisher publisher) throws IOException {
-        long began = System.nanoTime();
-        List<ContrastSet> train = new ArrayList<>();
-        List<ContrastSet> heldOut = new ArrayList<>();
-        for (ContrastSet set : pending) {
-            boolean holdOut = set.getReferenceLabels() != null
-                    && Math.floorMod(set.getRequestId().hashCode(), config.holdoutEvery()) == 0;
-            (holdOut ? heldOut : train).add(set);
-        }
-        double servingReward = GateEvaluation.rewardAtOne(labeler, heldOut, gateReward);
-        double loss;
-        long skipped;
-        try (GrootTraining training = new GrootTraining(labeler, config.objective(), config.learningRate())) {
-            loss = training.trainEpochs(train, config.epochs(), config.batchSize(), random);
-            skipped = training.skippedUnknownLabels();
-        }
-        double newReward = GateEvaluation.rewardAtOne(labeler, heldOut, gateReward);
-        boolean passes = Double.isFinite(loss)
-                && (heldOut.isEmpty() || newReward >= servingReward - config.gateTolerance());
-        Map<String, Double> metrics = new TreeMap<>();
-        metrics.put("train.loss", loss);
-        metrics.put("train.examples", (double) train.size());
-        metrics.put("train.skippedUnknownLabels", (double) skipped);
-        metrics.put("train.seconds", (System.nanoTime() - began) / 1e9);
-        metrics.put("gate.examples", (double) heldOut.size());
-        metrics.put("gate." + gateReward.name() + "@1", newReward);
-        metrics.put("gate.serving." + gateReward.name() + "@1", servingReward);
+        VersionTraining.Outcome outcome = VersionTraining.train(labeler, pending, config, version);
+        boolean passes = outcome.passes();
+        double loss = outcome.loss();
+        double newReward = outcome.heldOutReward();
+        double servingReward = outcome.parentHeldOutReward();
+        Map<String, Double> metrics = new TreeMap<>(outcome.metrics());
         metrics.put("staleness.max", (double) pending.stream()
                 .mapToLong(s -> serving.getServingVersion() - s.getModelVersion()).max().orElse(0));
         metrics.put("staleness.droppedTotal", (double) droppedStale.get());
@@ -189,11 +166,11 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
         ModelVersion record = publisher.publish(new VersionPublisher.Release(config.modelName(), version,
                 serving.getServingVersion(), artifact, passes ? PromotionStatus.PROMOTED : PromotionStatus.REJECTED,
                 reason, passes ? version : serving.getServingVersion(),
-                passes ? artifact : serving.getServingArtifact(), metrics, trainedThrough(), train.size()),
+                passes ? artifact : serving.getServingArtifact(), metrics, trainedThrough(), outcome.trainExamples()),
                 Map.copyOf(consumed), consumer.groupMetadata());
         published.incrementAndGet();
         LOG.info("model '{}' version {} {} ({} examples, loss {})", config.modelName(), version,
-                record.getStatus(), train.size(), String.format("%.4f", loss));
+                record.getStatus(), outcome.trainExamples(), String.format("%.4f", loss));
         pending.clear();
         pendingSince = 0;
         return record;

@@ -1,0 +1,108 @@
+package io.groot.ops.replay;
+
+import io.groot.connectors.FeedbackJson;
+import io.groot.schemas.RewardEvent;
+import io.groot.schemas.TextEvent;
+import io.groot.schemas.TopicReader;
+import io.groot.schemas.Topics;
+import io.groot.schemas.serde.GrootSerdes;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Logged feedback with the tokens of its text, de-duplicated by event id and put in a canonical order (event time,
+ * request id, event id) so that the same log always replays the same way, however its partitions interleave.
+ *
+ * @param withoutText feedback whose text is not in the log (skipped)
+ * @param duplicates  redelivered feedback (skipped)
+ */
+public record FeedbackLog(List<Entry> entries, int withoutText, int duplicates) {
+
+    /** One feedback event and the tokens it refers to. */
+    public record Entry(List<String> tokens, RewardEvent feedback) {
+    }
+
+    /** From the texts and rewards topics, records with timestamps in [fromMs, toMs]. */
+    public static FeedbackLog fromTopics(Properties client, Topics topics, GrootSerdes serdes, long fromMs,
+                                         long toMs) {
+        Map<String, List<String>> tokens = new HashMap<>();
+        List<RewardEvent> feedback = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : TopicReader.readCommittedRecords(client,
+                List.of(topics.texts(), topics.rewards()), new StringDeserializer(), new ByteArrayDeserializer())) {
+            if (record.timestamp() < fromMs || record.timestamp() > toMs || record.key() == null) {
+                continue;
+            }
+            try {
+                if (record.topic().equals(topics.texts())) {
+                    tokens.put(record.key(), serdes.texts().deserialize(record.topic(), record.value()).getTokens());
+                } else {
+                    feedback.add(serdes.rewards().deserialize(record.topic(), record.value()));
+                }
+            } catch (RuntimeException unreadable) {
+                // dead-lettered by the loop itself; not part of what it learnt from
+            }
+        }
+        return join(tokens, feedback);
+    }
+
+    /** From an archive written by the archive sink: {@code dir/<topic>/partition-<n>.jsonl}. */
+    public static FeedbackLog fromArchive(Path dir, Topics topics) throws IOException {
+        Map<String, List<String>> tokens = new HashMap<>();
+        for (String line : lines(dir.resolve(topics.texts()))) {
+            TextEvent text = FeedbackJson.text(line, 0);
+            tokens.put(text.getRequestId(), text.getTokens());
+        }
+        List<RewardEvent> feedback = new ArrayList<>();
+        for (String line : lines(dir.resolve(topics.rewards()))) {
+            feedback.add(FeedbackJson.reward(line, "", 0));
+        }
+        return join(tokens, feedback);
+    }
+
+    private static List<String> lines(Path topicDir) throws IOException {
+        if (!Files.isDirectory(topicDir)) {
+            throw new IOException("no archive of this topic at " + topicDir);
+        }
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(topicDir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList()) {
+                Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).forEach(lines::add);
+            }
+        }
+        return lines;
+    }
+
+    private static FeedbackLog join(Map<String, List<String>> tokens, List<RewardEvent> feedback) {
+        feedback.sort(Comparator.comparing(RewardEvent::getEventTime).thenComparing(RewardEvent::getRequestId)
+                .thenComparing(RewardEvent::getEventId));
+        Set<String> seen = new HashSet<>();
+        List<Entry> entries = new ArrayList<>();
+        int withoutText = 0;
+        int duplicates = 0;
+        for (RewardEvent event : feedback) {
+            if (!seen.add(event.getRequestId() + "/" + event.getEventId())) {
+                duplicates++;
+            } else if (!tokens.containsKey(event.getRequestId())) {
+                withoutText++;
+            } else {
+                entries.add(new Entry(tokens.get(event.getRequestId()), event));
+            }
+        }
+        return new FeedbackLog(List.copyOf(entries), withoutText, duplicates);
+    }
+}
