@@ -39,7 +39,7 @@ final class ReplayCommand {
               --schema-registry URL      Confluent-API schema registry (required)
               --artifacts DIR            model artifact store (required)
               --archive DIR              replay an archive written by the archive sink [the texts and rewards topics]
-              --from-time T --to-time T  with the topics: records with timestamps in [T, T] (ISO-8601) [everything]
+              --from-time T --to-time T  only records with Kafka timestamps in [T, T] (ISO-8601) [everything]
               --versions 1,2             evaluate: the versions to compare side by side
               --from-version N           retrain: the base version
               --model NAME --topic-prefix P --k N --reward NAME --max-corrections N   as for streams
@@ -69,9 +69,10 @@ final class ReplayCommand {
         a.requireAllUsed();
         client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
 
-        FeedbackLog log = archive != null ? FeedbackLog.fromArchive(Path.of(archive), topics)
-                : FeedbackLog.fromTopics(client, topics, serdes, from == null ? 0 : Instant.parse(from).toEpochMilli(),
-                to == null ? Long.MAX_VALUE : Instant.parse(to).toEpochMilli());
+        long fromMs = from == null ? 0 : Instant.parse(from).toEpochMilli();
+        long toMs = to == null ? Long.MAX_VALUE : Instant.parse(to).toEpochMilli();
+        FeedbackLog log = archive != null ? FeedbackLog.fromArchive(Path.of(archive), topics, fromMs, toMs)
+                : FeedbackLog.fromTopics(client, topics, serdes, fromMs, toMs);
         System.err.printf("log: %d feedback events (%d duplicates and %d without their text skipped)%n",
                 log.entries().size(), log.duplicates(), log.withoutText());
         Map<Long, ModelVersion> byNumber = new TreeMap<>();

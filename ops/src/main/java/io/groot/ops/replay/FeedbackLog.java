@@ -60,28 +60,36 @@ public record FeedbackLog(List<Entry> entries, int withoutText, int duplicates) 
         return join(tokens, feedback);
     }
 
-    /** From an archive written by the archive sink: {@code dir/<topic>/partition-<n>.jsonl}. */
-    public static FeedbackLog fromArchive(Path dir, Topics topics) throws IOException {
+    /**
+     * From an archive written by the archive sink ({@code dir/<topic>/partition-<n>.jsonl}), records whose Kafka
+     * timestamps were in [fromMs, toMs].
+     */
+    public static FeedbackLog fromArchive(Path dir, Topics topics, long fromMs, long toMs) throws IOException {
         Map<String, List<String>> tokens = new HashMap<>();
-        for (String line : lines(dir.resolve(topics.texts()))) {
+        for (String line : lines(dir.resolve(topics.texts()), fromMs, toMs)) {
             TextEvent text = FeedbackJson.text(line, 0);
             tokens.put(text.getRequestId(), text.getTokens());
         }
         List<RewardEvent> feedback = new ArrayList<>();
-        for (String line : lines(dir.resolve(topics.rewards()))) {
+        for (String line : lines(dir.resolve(topics.rewards()), fromMs, toMs)) {
             feedback.add(FeedbackJson.reward(line, "", 0));
         }
         return join(tokens, feedback);
     }
 
-    private static List<String> lines(Path topicDir) throws IOException {
+    private static List<String> lines(Path topicDir, long fromMs, long toMs) throws IOException {
         if (!Files.isDirectory(topicDir)) {
             throw new IOException("no archive of this topic at " + topicDir);
         }
         List<String> lines = new ArrayList<>();
         try (Stream<Path> files = Files.list(topicDir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList()) {
-                Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).forEach(lines::add);
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    long time = line.isBlank() ? -1 : FeedbackJson.coordinate(line, "timestamp");
+                    if (time >= fromMs && time <= toMs) {
+                        lines.add(line);
+                    }
+                }
             }
         }
         return lines;

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * {@code plugin.path} as a deployment would. Source offsets live in a file, so a new worker over the same file
  * resumes where the last one stopped.
  */
-final class ConnectWorker implements AutoCloseable {
+public final class ConnectWorker implements AutoCloseable {
     /** The packaged plugin, built by the connectors module before these tests run. */
     static final Path PLUGIN_PATH = Path.of("..", "connectors", "target", "plugin").toAbsolutePath().normalize();
 
@@ -26,7 +26,7 @@ final class ConnectWorker implements AutoCloseable {
         this.connect = connect;
     }
 
-    static ConnectWorker start(String bootstrapServers, Path offsets) {
+    public static ConnectWorker start(String bootstrapServers, Path offsets) {
         Map<String, String> props = new HashMap<>();
         props.put("bootstrap.servers", bootstrapServers);
         props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
@@ -44,7 +44,7 @@ final class ConnectWorker implements AutoCloseable {
         }
     }
 
-    void addConnector(String name, Map<String, String> config) throws Exception {
+    public void addConnector(String name, Map<String, String> config) throws Exception {
         Map<String, String> withName = new HashMap<>(config);
         withName.put("name", name);
         FutureCallback<org.apache.kafka.connect.runtime.Herder.Created<ConnectorInfo>> created = new FutureCallback<>();

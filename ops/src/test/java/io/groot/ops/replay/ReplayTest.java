@@ -1,11 +1,14 @@
 package io.groot.ops.replay;
 
 import io.groot.ops.broker.EmbeddedKafkaBroker;
+import io.groot.ops.connect.ConnectWorker;
 import io.groot.ops.demo.ContinuousLearningDemo;
 import io.groot.ops.demo.DemoOptions;
 import io.groot.schemas.ModelVersion;
+import io.groot.schemas.TopicReader;
 import io.groot.schemas.Topics;
 import io.groot.schemas.registry.InMemorySchemaRegistry;
+import io.groot.schemas.registry.SchemaRegistryServer;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.streams.LoopConfig;
 import io.groot.trainer.artifact.LocalArtifactStore;
@@ -20,6 +23,7 @@ import io.groot.trainer.service.TrainerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,9 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Replay against the real loop: version 2 is trained online from streamed feedback; replaying the feedback logged
- * before it was published, from version 1, through the same correction and training code reproduces its metrics;
- * and an evaluate run scores versions 1 and 2 side by side on that log.
+ * Replay against the real loop: version 2 is trained online from streamed feedback; the loop's topics are archived
+ * by the archive sink on a Connect worker; replaying the archived feedback logged before version 2 was published,
+ * from version 1, through the same correction and training code reproduces its metrics; and an evaluate run scores
+ * versions 1 and 2 side by side on that log.
  */
 class ReplayTest {
     /** Stated tolerance: online and replayed training see the same contrast sets in the same canonical order. */
@@ -61,9 +66,22 @@ class ReplayTest {
             ModelVersion v2 = versions.get(1);
             assertEquals(2, v2.getVersion());
 
-            FeedbackLog log = FeedbackLog.fromTopics(client, topics, serdes, 0, v2.getCreatedAt().toEpochMilli());
+            // Archive the loop's texts and feedback with the archive sink on a real Connect worker, then replay the
+            // archive: the feedback logged before version 2 was published.
+            Path archive = work.resolve("archive");
+            try (SchemaRegistryServer registryServer = SchemaRegistryServer.start(registry, 0);
+                 ConnectWorker worker = ConnectWorker.start(broker.bootstrapServers(), work.resolve("offsets"))) {
+                worker.addConnector("archive", Map.of("connector.class", "io.groot.connectors.ArchiveSinkConnector",
+                        "topics", topics.texts() + "," + topics.rewards(), "directory", archive.toString(),
+                        "schema.registry.url", registryServer.url()));
+                awaitArchived(archive, topics, client);
+            }
+            long published = v2.getCreatedAt().toEpochMilli();
+            FeedbackLog log = FeedbackLog.fromArchive(archive, topics, 0, published);
             assertEquals(240, log.entries().size(), "the feedback version 2 could have been trained on");
             assertTrue(log.duplicates() > 0, "redeliveries in the log are dropped");
+            assertEquals(FeedbackLog.fromTopics(client, topics, serdes, 0, published), log,
+                    "the archive holds what the topics hold");
 
             LocalArtifactStore artifacts = new LocalArtifactStore(work.resolve("demo").resolve("artifacts"));
             LoopConfig loop = ContinuousLearningDemo.loopConfig(options);
@@ -89,6 +107,33 @@ class ReplayTest {
                 assertTrue(after.rewardAtRank()[0] > before.rewardAtRank()[0],
                         "version 2 learnt from this feedback: " + after.rewardAtRank()[0] + " vs "
                                 + before.rewardAtRank()[0]);
+            }
+        }
+    }
+
+    /** Until the archive has as many lines as the topics have records (the loop is stopped: nothing new comes). */
+    private static void awaitArchived(Path archive, Topics topics, Properties client) throws Exception {
+        long expected = 0;
+        for (String topic : List.of(topics.texts(), topics.rewards())) {
+            expected += TopicReader.readCommitted(client, topic, (t, bytes) -> bytes).size();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long archived = 0;
+        while (archived < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("archived " + archived + " of " + expected + " records");
+            }
+            Thread.sleep(200);
+            archived = 0;
+            for (String topic : List.of(topics.texts(), topics.rewards())) {
+                Path dir = archive.resolve(topic);
+                if (Files.isDirectory(dir)) {
+                    try (var files = Files.list(dir)) {
+                        for (Path file : files.toList()) {
+                            archived += Files.readAllLines(file).size();
+                        }
+                    }
+                }
             }
         }
     }
