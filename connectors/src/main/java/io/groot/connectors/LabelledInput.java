@@ -79,13 +79,32 @@ abstract class LabelledInput implements Closeable {
         return trimmed.isEmpty() ? List.of() : List.of(trimmed.split("\\s+"));
     }
 
-    /** One JSON object per line; blank lines are skipped. */
-    private static final class JsonLines extends LabelledInput {
-        private final BufferedReader in;
+    /** An input that is one file read line by line. */
+    private abstract static class OneFile extends LabelledInput {
+        protected final BufferedReader in;
 
-        JsonLines(Kind kind, String prefix, Path path) throws IOException {
+        OneFile(Kind kind, String prefix, Path path) throws IOException {
             super(kind, prefix);
             this.in = reader(path);
+        }
+
+        @Override
+        void skip(long lines) throws IOException {
+            while (position < lines && in.readLine() != null) {
+                position++;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /** One JSON object per line; blank lines are skipped. */
+    private static final class JsonLines extends OneFile {
+        JsonLines(Kind kind, String prefix, Path path) throws IOException {
+            super(kind, prefix, path);
         }
 
         @Override
@@ -109,17 +128,6 @@ abstract class LabelledInput implements Closeable {
             return null;
         }
 
-        @Override
-        void skip(long lines) throws IOException {
-            while (position < lines && in.readLine() != null) {
-                position++;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
     }
 
     /** {@code dir/seq.in} (tokens) and {@code dir/seq.out} (labels), line by line in step. */
@@ -164,12 +172,9 @@ abstract class LabelledInput implements Closeable {
     }
 
     /** CoNLL: one token per line, its label in the last column; sentences end at a blank line. */
-    private static final class Conll extends LabelledInput {
-        private final BufferedReader in;
-
+    private static final class Conll extends OneFile {
         Conll(Kind kind, String prefix, Path path) throws IOException {
-            super(kind, prefix);
-            this.in = reader(path);
+            super(kind, prefix, path);
         }
 
         @Override
@@ -205,16 +210,5 @@ abstract class LabelledInput implements Closeable {
                     : labelled(first, raw.toString(), tokens, labels);
         }
 
-        @Override
-        void skip(long lines) throws IOException {
-            while (position < lines && in.readLine() != null) {
-                position++;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
     }
 }
