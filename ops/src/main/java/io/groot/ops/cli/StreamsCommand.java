@@ -1,5 +1,7 @@
 package io.groot.ops.cli;
 
+import io.groot.ops.metrics.LoopMetrics;
+import io.groot.ops.metrics.MetricsEndpoint;
 import io.groot.schemas.Topics;
 import io.groot.schemas.registry.RestSchemaRegistry;
 import io.groot.schemas.serde.GrootSerdes;
@@ -37,6 +39,8 @@ final class StreamsCommand {
               --max-corrections N        corrected sequences per candidate [4]
               --batch-size N             contrast sets per training batch [32]
               --batch-max-wait-ms N      or whatever is pending after this long [2000]
+              --metrics-port N           Prometheus scrape endpoint at http://<metrics-host>:N/metrics [off]
+              --metrics-host H           interface the endpoint listens on [127.0.0.1]
               --kafka KEY=VALUE          extra Kafka client setting, repeatable (security.protocol, sasl.*, ssl.*)
             """;
 
@@ -60,6 +64,8 @@ final class StreamsCommand {
         Topics topics = Topics.withPrefix(a.string("topic-prefix", "groot."));
         int threads = a.integer("threads", 1);
         int replication = a.integer("replication", 1);
+        int metricsPort = a.integer("metrics-port", -1);
+        String metricsHost = a.string("metrics-host", "127.0.0.1");
         Properties client = new Properties();
         client.putAll(a.clientConfig());
         a.requireAllUsed();
@@ -74,8 +80,14 @@ final class StreamsCommand {
                 stopped.countDown();
             }, "groot-streams-shutdown"));
             app.start(Duration.ofMinutes(5));
-            System.out.println("streams instance of " + applicationId + " running; stop with SIGTERM");
-            stopped.await();
+            try (MetricsEndpoint metrics = metricsPort < 0 ? null : MetricsEndpoint.start(metricsHost, metricsPort)) {
+                if (metrics != null) {
+                    metrics.closing(LoopMetrics.bind(metrics.registry(), app, config.modelName()));
+                }
+                System.out.println("streams instance of " + applicationId + " running; stop with SIGTERM"
+                        + (metrics == null ? "" : "; metrics at " + metrics.url()));
+                stopped.await();
+            }
         }
     }
 

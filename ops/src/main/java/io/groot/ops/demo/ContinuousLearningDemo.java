@@ -3,6 +3,8 @@ package io.groot.ops.demo;
 import io.groot.ops.broker.EmbeddedKafkaBroker;
 import io.groot.ops.broker.TopicSetup;
 import io.groot.ops.io.Directories;
+import io.groot.ops.metrics.LoopMetrics;
+import io.groot.ops.metrics.MetricsEndpoint;
 import io.groot.schemas.ModelVersion;
 import io.groot.schemas.Topics;
 import io.groot.schemas.registry.SchemaRegistry;
@@ -96,8 +98,11 @@ public final class ContinuousLearningDemo {
                          topics.modelVersions(), serdes, artifacts, trainerConfig);
                  LoopMonitor monitor = new LoopMonitor(client, topics, serdes, initial);
                  FeedbackSimulator feedback = new FeedbackSimulator(client, serdes, topics.texts(), topics.rewards(),
-                         options.maxFeedbackDelay(), options.duplicateRate(), options.seed())) {
+                         options.maxFeedbackDelay(), options.duplicateRate(), options.seed());
+                 MetricsEndpoint metrics = MetricsEndpoint.start("127.0.0.1", 0)) {
                 app.start(Duration.ofSeconds(60));
+                metrics.closing(LoopMetrics.bind(metrics.registry(), app, options.modelName()));
+                progress.println("Prometheus metrics at " + metrics.url());
                 Thread trainerThread = daemon(trainer, "groot-trainer");
                 daemon(monitor, "groot-monitor");
                 Thread feeder = daemon(() -> feed(stream, feedback, monitor, began), "groot-feeder");

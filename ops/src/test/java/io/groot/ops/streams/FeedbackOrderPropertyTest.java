@@ -17,7 +17,7 @@ import java.time.Duration;
  * exactly (each text and reward has one fate) and each feedback event is trained on exactly once. Each trial is a
  * random scenario from its seed, on fresh topics; one runs two instances of the application sharing partitions.
  */
-class FeedbackOrderPropertyTest {
+public class FeedbackOrderPropertyTest {
     static final Duration WINDOW = Duration.ofSeconds(5);
     /** Longer than any scenario's event-time span, so expected fates do not depend on partition interleaving. */
     static final Duration GRACE = Duration.ofSeconds(60);
@@ -37,7 +37,7 @@ class FeedbackOrderPropertyTest {
         broker.close();
     }
 
-    static LoopConfig config() {
+    public static LoopConfig config() {
         return new LoopConfig(StreamsLoop.MODEL, 3, 16, WINDOW, GRACE, "f1", 2, 16, Duration.ofMillis(500));
     }
 

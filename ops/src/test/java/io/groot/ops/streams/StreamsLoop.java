@@ -41,12 +41,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * One streams loop under test on a real broker: its own topics and application id, an initial (small, untrained)
  * model version, a producer for raw texts and rewards with chosen timestamps, and any number of streams instances.
  */
-final class StreamsLoop implements AutoCloseable {
+public final class StreamsLoop implements AutoCloseable {
     static final List<String> TOKENS = List.of("fly", "to", "new", "york", "from", "boston");
     static final List<String> LABELS = List.of("O", "B-city", "I-city");
     static final String MODEL = "slots";
 
-    final Topics topics;
+    public final Topics topics;
     final Properties client;
     final GrootSerdes serdes;
     final String applicationId;
@@ -57,7 +57,7 @@ final class StreamsLoop implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final List<GrootStreamsApp> instances = new ArrayList<>();
 
-    StreamsLoop(String bootstrapServers, Path work, String name, int partitions, LoopConfig config,
+    public StreamsLoop(String bootstrapServers, Path work, String name, int partitions, LoopConfig config,
                 SchemaRegistry registry) throws Exception {
         this.work = work;
         this.partitions = partitions;
@@ -87,7 +87,7 @@ final class StreamsLoop implements AutoCloseable {
     }
 
     /** Starts an instance of the application (one stream thread) and waits until it processes. */
-    GrootStreamsApp startInstance(String instance) throws InterruptedException {
+    public GrootStreamsApp startInstance(String instance) throws InterruptedException {
         GrootStreamsApp app = new GrootStreamsApp(client, applicationId, work.resolve("state-" + instance), 1, 1,
                 topics, serdes, artifacts, config);
         instances.add(app);
@@ -112,21 +112,21 @@ final class StreamsLoop implements AutoCloseable {
         return config;
     }
 
-    byte[] text(String key, List<String> tokens, long timestamp) {
+    public byte[] text(String key, List<String> tokens, long timestamp) {
         TextEvent text = TextEvent.newBuilder().setRequestId(key).setText(String.join(" ", tokens))
                 .setTokens(tokens).setEventTime(Instant.ofEpochMilli(timestamp)).build();
         return serdes.texts().serialize(topics.texts(), text);
     }
 
-    byte[] reward(RewardEvent event) {
+    public byte[] reward(RewardEvent event) {
         return serdes.rewards().serialize(topics.rewards(), event);
     }
 
-    void send(String topic, String key, byte[] value, long timestamp) {
+    public void send(String topic, String key, byte[] value, long timestamp) {
         producer.send(new ProducerRecord<>(topic, null, timestamp, key, value));
     }
 
-    void flush() {
+    public void flush() {
         producer.flush();
     }
 
@@ -148,12 +148,12 @@ final class StreamsLoop implements AutoCloseable {
         return partitions;
     }
 
-    LoopAccount account() {
+    public LoopAccount account() {
         return AccountingReader.read(client, applicationId, Duration.ofSeconds(30));
     }
 
     /** Polls the books until {@code settled} holds; fails with the last books seen otherwise. */
-    LoopAccount awaitAccount(String what, Predicate<LoopAccount> settled, Duration timeout)
+    public LoopAccount awaitAccount(String what, Predicate<LoopAccount> settled, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         LoopAccount account = account();

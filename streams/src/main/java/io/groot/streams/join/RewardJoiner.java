@@ -24,6 +24,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -146,6 +147,7 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
         ContrastSet contrast;
         try {
             contrast = builder.build(set, event, feedbackRecord.getSource());
+            contrast.setFeedbackTime(Instant.ofEpochMilli(feedbackRecord.getRecordTime()));
         } catch (InvalidFeedbackException e) {
             deadLetter(requestId, feedbackRecord, e.reason(), e.getMessage());
             return false;

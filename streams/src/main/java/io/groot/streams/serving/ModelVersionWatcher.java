@@ -15,10 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Follows the model-versions topic (committed records only) and hot-swaps the {@link ServingModel} to each
@@ -37,6 +40,12 @@ public final class ModelVersionWatcher implements Runnable, AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong swaps = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicReference<ModelVersion> latest = new AtomicReference<>();
+    private final AtomicReference<Served> served = new AtomicReference<>();
+
+    /** The record whose version serves now, and since when (the swap). */
+    public record Served(ModelVersion record, Instant since) {
+    }
 
     public ModelVersionWatcher(Properties clientConfig, String topic, String modelName, AvroSerde<ModelVersion> serde,
                                ArtifactStore store, ServingModel serving) {
@@ -79,6 +88,7 @@ public final class ModelVersionWatcher implements Runnable, AutoCloseable {
 
     /** Only the newest record of a poll matters: history is skipped, not loaded version by version. */
     private void apply(ModelVersion record) {
+        latest.set(record);
         long target = record.getServingVersion();
         if (serving.version().orElse(-1) == target) {
             return;
@@ -86,6 +96,7 @@ public final class ModelVersionWatcher implements Runnable, AutoCloseable {
         try {
             serving.swap(target, LabelerArtifact.fromBytes(store.get(record.getServingArtifact())));
             swaps.incrementAndGet();
+            served.set(new Served(record, Instant.now()));
             LOG.info("now serving model '{}' version {} ({})", modelName, target, record.getStatusReason());
         } catch (Exception e) {
             refused.incrementAndGet();
@@ -96,6 +107,15 @@ public final class ModelVersionWatcher implements Runnable, AutoCloseable {
 
     public long swaps() {
         return swaps.get();
+    }
+
+    /** The newest version record seen (it may be a rejected one), if any. */
+    public Optional<ModelVersion> latestRecord() {
+        return Optional.ofNullable(latest.get());
+    }
+
+    public Optional<Served> served() {
+        return Optional.ofNullable(served.get());
     }
 
     public long refusedVersions() {

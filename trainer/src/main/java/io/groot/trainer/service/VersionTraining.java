@@ -23,6 +23,10 @@ public final class VersionTraining {
     private VersionTraining() {
     }
 
+    public static final String FEEDBACK_TIME_P01 = "feedback.time.p01";
+    public static final String FEEDBACK_TIME_P50 = "feedback.time.p50";
+    public static final String FEEDBACK_TIME_P99 = "feedback.time.p99";
+
     /** What training produced: whether the gate passes, and the metrics recorded with the version. */
     public record Outcome(boolean passes, int trainExamples, double loss, double heldOutReward,
                           double parentHeldOutReward, Map<String, Double> metrics) {
@@ -61,6 +65,22 @@ public final class VersionTraining {
         metrics.put("gate.examples", (double) heldOut.size());
         metrics.put("gate." + gateReward.name() + "@1", newReward);
         metrics.put("gate.serving." + gateReward.name() + "@1", parentReward);
+        metrics.putAll(feedbackTimes(canonical));
         return new Outcome(passes, train.size(), loss, newReward, parentReward, metrics);
+    }
+
+    /**
+     * Quantiles of when the feedback was given (epoch ms): once the version serves, serving time minus these is
+     * its reward-to-serving latency (p01 of the times gives p99 of the latency).
+     */
+    private static Map<String, Double> feedbackTimes(List<ContrastSet> sets) {
+        long[] times = sets.stream().filter(s -> s.getFeedbackTime() != null)
+                .mapToLong(s -> s.getFeedbackTime().toEpochMilli()).sorted().toArray();
+        if (times.length == 0) {
+            return Map.of();
+        }
+        return Map.of(FEEDBACK_TIME_P01, (double) times[(int) (0.01 * (times.length - 1))],
+                FEEDBACK_TIME_P50, (double) times[(int) (0.5 * (times.length - 1))],
+                FEEDBACK_TIME_P99, (double) times[(int) (0.99 * (times.length - 1))]);
     }
 }

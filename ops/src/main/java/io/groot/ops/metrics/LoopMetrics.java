@@ -1,0 +1,123 @@
+package io.groot.ops.metrics;
+
+import io.groot.schemas.ModelVersion;
+import io.groot.streams.GrootStreamsApp;
+import io.groot.streams.accounting.Accounting;
+import io.groot.streams.accounting.LoopAccount;
+import io.groot.streams.serving.ModelVersionWatcher;
+import io.groot.trainer.service.VersionTraining;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The loop's meters for one streams instance:
+ * <ul>
+ *   <li>Kafka Streams, consumer and producer metrics, among them the books' rates and totals
+ *       ({@code kafka_stream_groot_records_total{groot_id="rewards.joined"}} and so on, dead letters by reason);</li>
+ *   <li>{@code groot_books{counter=...}}: the exactly-once counts of this instance's partitions, and
+ *       {@code groot_rewards_pending}, {@code groot_candidates_awaiting} derived from them;</li>
+ *   <li>the serving and latest model versions, the latest version's training loss and gate reward;</li>
+ *   <li>{@code groot_freshness_seconds{quantile}}: reward-to-serving latency of the serving version (from the time
+ *       its feedback was given to the swap that made it serve);</li>
+ *   <li>JVM memory, GC, threads and CPU.</li>
+ * </ul>
+ */
+public final class LoopMetrics implements AutoCloseable {
+    private final KafkaStreamsMetrics streamsMetrics;
+
+    private LoopMetrics(KafkaStreamsMetrics streamsMetrics) {
+        this.streamsMetrics = streamsMetrics;
+    }
+
+    public static LoopMetrics bind(MeterRegistry registry, GrootStreamsApp app, String modelName) {
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(app.streams());
+        streamsMetrics.bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        for (String counter : new String[]{Accounting.TEXTS_RECEIVED, Accounting.TEXTS_CANDIDATES,
+                Accounting.TEXTS_DEAD_LETTERED, Accounting.REWARDS_RECEIVED, Accounting.REWARDS_JOINED,
+                Accounting.REWARDS_DUPLICATE, Accounting.REWARDS_DEAD_LETTERED, Accounting.CANDIDATES_RECEIVED,
+                Accounting.CANDIDATES_JOINED, Accounting.CANDIDATES_EXPIRED, Accounting.CONTRAST_SETS,
+                Accounting.BATCHES}) {
+            Gauge.builder("groot.books", app, a -> localBooks(a.streams()).getOrDefault(counter, 0L))
+                    .tag("counter", counter).description("exactly-once count of this instance's partitions")
+                    .register(registry);
+        }
+        Gauge.builder("groot.rewards.pending", app, a -> new LoopAccount(localBooks(a.streams())).rewardsPending())
+                .description("valid first-seen feedback still waiting for its candidates").register(registry);
+        Gauge.builder("groot.candidates.awaiting", app,
+                        a -> new LoopAccount(localBooks(a.streams())).candidatesAwaiting())
+                .description("candidate sets inside their window with no feedback yet").register(registry);
+        ModelVersionWatcher watcher = app.watcher();
+        Gauge.builder("groot.serving.version", app, a -> a.serving().version().orElse(-1))
+                .tag("model", modelName).register(registry);
+        latest(registry, watcher, modelName, "groot.model.latest.version", v -> v.getVersion());
+        latest(registry, watcher, modelName, "groot.model.latest.train.loss",
+                v -> v.getMetrics().getOrDefault("train.loss", Double.NaN));
+        latest(registry, watcher, modelName, "groot.model.latest.gate.reward", v -> v.getMetrics().entrySet()
+                .stream().filter(e -> e.getKey().startsWith("gate.") && !e.getKey().startsWith("gate.serving.")
+                        && e.getKey().endsWith("@1")).mapToDouble(Map.Entry::getValue).findFirst().orElse(Double.NaN));
+        freshness(registry, watcher, modelName, "0.5", VersionTraining.FEEDBACK_TIME_P50);
+        freshness(registry, watcher, modelName, "0.99", VersionTraining.FEEDBACK_TIME_P01);
+        return new LoopMetrics(streamsMetrics);
+    }
+
+    private static void latest(MeterRegistry registry, ModelVersionWatcher watcher, String model, String name,
+                               ToDoubleFunction<ModelVersion> value) {
+        Gauge.builder(name, watcher, w -> w.latestRecord().map(value::applyAsDouble).orElse(Double.NaN))
+                .tag("model", model).register(registry);
+    }
+
+    /** Serving time minus a quantile of when its feedback was given; NaN until a version trained on feedback serves. */
+    private static void freshness(MeterRegistry registry, ModelVersionWatcher watcher, String model,
+                                  String quantile, String feedbackTimeMetric) {
+        Gauge.builder("groot.freshness.seconds", watcher, w -> w.served().map(served -> {
+                    Double given = served.record().getMetrics().get(feedbackTimeMetric);
+                    return given == null ? Double.NaN
+                            : (served.since().toEpochMilli() - given) / 1000.0;
+                }).orElse(Double.NaN))
+                .tag("model", model).tag("quantile", quantile)
+                .description("reward-to-serving latency of the serving version").register(registry);
+    }
+
+    /** The books of this instance's partitions (interactive query of the local accounting stores). */
+    static Map<String, Long> localBooks(KafkaStreams streams) {
+        Map<String, Long> books = new HashMap<>();
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return books;
+        }
+        for (String store : new String[]{Accounting.TEXTS_STORE, Accounting.REWARDS_STORE}) {
+            try {
+                ReadOnlyKeyValueStore<String, Long> kv = streams.store(StoreQueryParameters.fromNameAndType(store,
+                        QueryableStoreTypes.<String, Long>keyValueStore()));
+                try (KeyValueIterator<String, Long> all = kv.all()) {
+                    all.forEachRemaining(entry -> books.merge(entry.key, entry.value, Long::sum));
+                }
+            } catch (RuntimeException rebalancing) {
+                // stores move during a rebalance: report what is readable now
+            }
+        }
+        return books;
+    }
+
+    @Override
+    public void close() {
+        streamsMetrics.close();
+    }
+}

@@ -1,0 +1,68 @@
+package io.groot.ops.metrics;
+
+import io.groot.ops.broker.EmbeddedKafkaBroker;
+import io.groot.ops.streams.FeedbackOrderPropertyTest;
+import io.groot.ops.streams.StreamsLoop;
+import io.groot.schemas.RewardEvent;
+import io.groot.schemas.registry.InMemorySchemaRegistry;
+import io.groot.streams.GrootStreamsApp;
+import io.groot.streams.accounting.Accounting;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Prometheus endpoint of a streams instance on the real broker, scraped over HTTP. */
+class LoopMetricsTest {
+
+    @Test
+    void theBooksTheServingVersionAndKafkaStreamsMetricsAreScraped(@TempDir Path work) throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), false, 0);
+             StreamsLoop loop = new StreamsLoop(broker.bootstrapServers(), work, "metrics", 1,
+                     FeedbackOrderPropertyTest.config(), new InMemorySchemaRegistry())) {
+            GrootStreamsApp app = loop.startInstance("only");
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < 5; i++) {
+                loop.send(loop.topics.texts(), "r" + i, loop.text("r" + i, List.of("fly", "to", "boston"), now), now);
+            }
+            loop.send(loop.topics.rewards(), "r0", loop.reward(RewardEvent.newBuilder().setRequestId("r0")
+                    .setEventId("e0").setSource("test").setEventTime(Instant.ofEpochMilli(now))
+                    .setReferenceLabels(List.of("O", "O", "B-city")).build()), now + 1);
+            loop.flush();
+            loop.awaitAccount("the feedback joined", a -> a.get(Accounting.REWARDS_JOINED) == 1
+                    && a.get(Accounting.CANDIDATES_RECEIVED) == 5, Duration.ofSeconds(60));
+
+            try (MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0)) {
+                endpoint.closing(LoopMetrics.bind(endpoint.registry(), app, "slots"));
+                String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint.url()))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                assertEquals(5.0, value(body, "groot_books\\{counter=\"texts.received\"\\}"));
+                assertEquals(1.0, value(body, "groot_books\\{counter=\"rewards.joined\"\\}"));
+                assertEquals(4.0, value(body, "groot_candidates_awaiting"));
+                assertEquals(1.0, value(body, "groot_serving_version\\{model=\"slots\"\\}"));
+                assertTrue(body.matches("(?s).*kafka_stream_groot_records_total\\{[^}]*groot_id=\""
+                        + Accounting.TEXTS_RECEIVED.replace(".", "\\.") + "\".*"), "the books as Kafka Streams metrics");
+                assertTrue(body.contains("kafka_stream_thread_process_rate"), "Kafka Streams' own metrics");
+                assertTrue(body.contains("jvm_memory_used_bytes"));
+            }
+        }
+    }
+
+    private static double value(String body, String series) {
+        Matcher m = Pattern.compile("(?m)^" + series + " (\\S+)$").matcher(body);
+        assertTrue(m.find(), series + " not in the scrape");
+        return Double.parseDouble(m.group(1));
+    }
+}
