@@ -10,7 +10,10 @@ import io.groot.trainer.bench.QualityBenchmarkConfig;
 import io.groot.trainer.data.LabelledCorpus;
 import io.groot.trainer.groot.GrootObjective;
 
+import io.groot.ops.report.LoopReport;
 import io.groot.ops.status.LoopStatus;
+import io.groot.trainer.artifact.LocalArtifactStore;
+import io.groot.trainer.reward.RewardFunction;
 import io.groot.schemas.Topics;
 import io.groot.schemas.registry.RestSchemaRegistry;
 import io.groot.schemas.serde.GrootSerdes;
@@ -38,6 +41,8 @@ public final class Groot {
               replay evaluate|retrain
                       score model versions side by side on logged feedback (topics or an archive), or train a
                       new version from a base version on it, through the loop's own correction and training code
+              report  an HTML page with the loop's history: reward and loss per version, reward at ranks of the
+                      serving vs previous version, throughput and latency over time
               status  the loop's books (every text and reward accounted for), consumer lag and model versions
                       of a running or stopped application
               help    this text
@@ -64,9 +69,14 @@ public final class Groot {
               --model NAME               model name (key of model-versions) [slots]
               --work-dir DIR             keep broker data, state and artifacts here [temporary, deleted]
               --seed N                   random seed [7]
+              --report FILE              write the run's HTML report (as groot report does) before stopping
 
             %s
             %s
+            report options: --bootstrap-servers, --schema-registry (required), --artifacts DIR (for the rank
+              comparison), --model, --topic-prefix, --k, --reward, --recent N (feedback events scored) [500],
+              --out FILE [groot-report.html]
+
             status options:
               --bootstrap-servers HOSTS  the Kafka cluster (required; the demo prints its own)
               --schema-registry URL      Confluent-API registry, to list model versions [versions not shown]
@@ -103,6 +113,7 @@ public final class Groot {
                 case "demo" -> demo(new Arguments(args, 1));
                 case "bench-quality" -> benchQuality(new Arguments(args, 1));
                 case "status" -> status(new Arguments(args, 1));
+                case "report" -> report(new Arguments(args, 1));
                 case "streams" -> StreamsCommand.run(new Arguments(args, 1));
                 case "replay" -> ReplayCommand.run(args.length > 1 ? args[1] : "", new Arguments(args, 2));
                 default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
@@ -164,6 +175,30 @@ public final class Groot {
         System.out.print(json ? new ObjectMapper().writeValueAsString(status.toJson()) + "\n" : status.render());
     }
 
+    private static void report(Arguments a) throws Exception {
+        String bootstrap = a.string("bootstrap-servers", null);
+        String registryUrl = a.string("schema-registry", null);
+        if (bootstrap == null || registryUrl == null) {
+            throw new IllegalArgumentException("report needs --bootstrap-servers and --schema-registry");
+        }
+        String artifacts = a.string("artifacts", null);
+        String model = a.string("model", DemoOptions.defaults().modelName());
+        Topics topics = Topics.withPrefix(a.string("topic-prefix", DemoOptions.defaults().topicPrefix()));
+        int k = a.integer("k", 4);
+        RewardFunction reward = RewardFunction.parse(a.string("reward", "f0.5"));
+        int recent = a.integer("recent", 500);
+        Path out = Path.of(a.string("out", "groot-report.html"));
+        Properties client = new Properties();
+        client.putAll(a.clientConfig());
+        a.requireAllUsed();
+        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Map<String, Object> data = LoopReport.collect(client, topics, new GrootSerdes(new RestSchemaRegistry(
+                registryUrl)), model, artifacts == null ? null : new LocalArtifactStore(Path.of(artifacts)), k,
+                reward, recent);
+        Files.writeString(out, LoopReport.html(data));
+        System.out.println("report written to " + out.toAbsolutePath());
+    }
+
     /** Kept with the rest of the run's state when --work-dir is given, so a later run can read old records. */
     private static InMemorySchemaRegistry embeddedRegistry(DemoOptions options) {
         return options.workDir() == null ? new InMemorySchemaRegistry()
@@ -174,6 +209,7 @@ public final class Groot {
         DemoOptions d = DemoOptions.defaults();
         String data = a.string("data", null);
         String work = a.string("work-dir", null);
+        String report = a.string("report", null);
         DemoOptions options = new DemoOptions(data == null ? null : Path.of(data),
                 a.string("bootstrap-servers", null), Map.copyOf(a.clientConfig()),
                 work == null ? null : Path.of(work), a.string("topic-prefix", d.topicPrefix()),
@@ -186,7 +222,8 @@ public final class Groot {
                 Duration.ofMillis(a.integer("max-feedback-delay-ms", (int) d.maxFeedbackDelay().toMillis())),
                 a.number("duplicate-rate", d.duplicateRate()), a.integer("seed", (int) d.seed()));
         a.requireAllUsed();
-        Map<String, Object> result = new ContinuousLearningDemo(options, embeddedRegistry(options), System.err).run();
+        Map<String, Object> result = new ContinuousLearningDemo(options, embeddedRegistry(options), System.err,
+                report == null ? null : Path.of(report)).run();
         System.out.println(new ObjectMapper().writeValueAsString(result));
     }
 }

@@ -5,6 +5,7 @@ import io.groot.ops.broker.TopicSetup;
 import io.groot.ops.io.Directories;
 import io.groot.ops.metrics.LoopMetrics;
 import io.groot.ops.metrics.MetricsEndpoint;
+import io.groot.ops.report.LoopReport;
 import io.groot.schemas.ModelVersion;
 import io.groot.schemas.Topics;
 import io.groot.schemas.registry.SchemaRegistry;
@@ -48,13 +49,20 @@ import java.util.stream.Stream;
 public final class ContinuousLearningDemo {
     private final DemoOptions options;
     private final SchemaRegistry registry;
+    private final Path report;
     private final PrintStream progress;
 
     /** @param registry shared by every component of the run (the embedded default is in-memory) */
     public ContinuousLearningDemo(DemoOptions options, SchemaRegistry registry, PrintStream progress) {
+        this(options, registry, progress, null);
+    }
+
+    /** @param report where to write the HTML report of the run before the loop stops, or null */
+    public ContinuousLearningDemo(DemoOptions options, SchemaRegistry registry, PrintStream progress, Path report) {
         this.options = options;
         this.registry = registry;
         this.progress = progress;
+        this.report = report;
     }
 
     public Map<String, Object> run() throws Exception {
@@ -109,6 +117,12 @@ public final class ContinuousLearningDemo {
                 boolean done = awaitDone(began, feeder, feedback, monitor, stream.size());
                 Map<String, Object> result = result(began, done, feedback, monitor, app, trainerConfig);
                 result.put("evaluation", evaluate(corpus, artifacts, initial, monitor));
+                if (report != null) {
+                    Files.writeString(report, LoopReport.html(LoopReport.collect(client, topics, serdes,
+                            options.modelName(), artifacts, options.beamWidth(), RewardFunction.parse(options.reward()),
+                            500)));
+                    progress.println("report written to " + report.toAbsolutePath());
+                }
                 feeder.interrupt();
                 trainer.close();
                 trainerThread.join(30_000);
