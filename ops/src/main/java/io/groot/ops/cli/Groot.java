@@ -37,6 +37,10 @@ public final class Groot {
               bench-quality
                       train the maximum-likelihood baseline, GROOT from it and two ablations on a labelled data
                       set; print the test-split table and write it as JSON
+              topics  create the loop's topics (co-partitioned texts, candidates, rewards; compacted versions)
+              init-model
+                      train version 1 by maximum likelihood on labelled data and publish it (once per model)
+              trainer run the streaming trainer: training batches in, gated model versions out
               streams run one instance of the streams application against an existing cluster, until stopped
               replay evaluate|retrain
                       score model versions side by side on logged feedback (topics or an archive), or train a
@@ -98,7 +102,7 @@ public final class Groot {
               --seed N                   random seed [42]
               --seeds N                  repeat with seeds seed..seed+N-1; report mean and std per metric [1]
               --out FILE                 where the JSON goes [bench-quality.json]
-            """.formatted(StreamsCommand.USAGE, ReplayCommand.USAGE);
+            """.formatted(StreamsCommand.USAGE, ReplayCommand.USAGE, ServiceCommands.USAGE);
 
     private Groot() {
     }
@@ -115,6 +119,9 @@ public final class Groot {
                 case "status" -> status(new Arguments(args, 1));
                 case "report" -> report(new Arguments(args, 1));
                 case "streams" -> StreamsCommand.run(new Arguments(args, 1));
+                case "topics" -> ServiceCommands.topics(new Arguments(args, 1));
+                case "init-model" -> ServiceCommands.initModel(new Arguments(args, 1));
+                case "trainer" -> ServiceCommands.trainer(new Arguments(args, 1));
                 case "replay" -> ReplayCommand.run(args.length > 1 ? args[1] : "", new Arguments(args, 2));
                 default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
             }

@@ -20,12 +20,9 @@ import io.groot.trainer.data.LabelledCorpus;
 import io.groot.trainer.data.LabelledSentence;
 import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.LabelerArtifact;
-import io.groot.trainer.model.LabelerConfig;
 import io.groot.trainer.reward.RewardFunction;
-import io.groot.trainer.service.InitialVersion;
 import io.groot.trainer.service.StreamingTrainer;
 import io.groot.trainer.service.TrainerConfig;
-import io.groot.trainer.service.VersionPublisher;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 import java.io.IOException;
@@ -33,13 +30,11 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 /**
  * The whole loop on one machine: a broker (embedded unless one is given), an initial maximum-likelihood version,
@@ -98,7 +93,8 @@ public final class ContinuousLearningDemo {
             LoopConfig loop = loopConfig(options);
             TrainerConfig trainerConfig = trainerConfig(options, stream.size());
 
-            ModelVersion initial = publishInitialVersion(client, topics, serdes, artifacts, corpus, seed);
+            ModelVersion initial = InitialModel.publishIfAbsent(client, topics, serdes, artifacts,
+                    options.modelName(), corpus, seed, options.initialEpochs(), (int) options.seed(), progress);
 
             try (GrootStreamsApp app = new GrootStreamsApp(client, GrootStreamsApp.defaultApplicationId(options.modelName()),
                     work.resolve("streams-state"), 1, options.partitions(), topics, serdes, artifacts, loop);
@@ -146,28 +142,6 @@ public final class ContinuousLearningDemo {
         int perVersion = options.examplesPerVersion() > 0 ? options.examplesPerVersion() : Math.max(64, texts / 5);
         return TrainerConfig.defaults(options.modelName())
                 .withExamplesPerVersion(perVersion, Math.min(32, perVersion)).withMaxWait(Duration.ofSeconds(30));
-    }
-
-    private ModelVersion publishInitialVersion(Properties client, Topics topics, GrootSerdes serdes,
-                                               LocalArtifactStore artifacts, LabelledCorpus corpus,
-                                               List<LabelledSentence> seed) throws IOException {
-        var existing = io.groot.trainer.service.ModelVersionLog.latest(client, topics.modelVersions(),
-                serdes.modelVersions(), options.modelName());
-        if (existing.isPresent()) {
-            progress.println("model '" + options.modelName() + "' already has version "
-                    + existing.get().getServingVersion() + "; continuing from it");
-            return existing.get();
-        }
-        List<List<String>> texts = new ArrayList<>();
-        Stream.of(corpus.train(), corpus.valid()).flatMap(List::stream).forEach(s -> texts.add(s.tokens()));
-        try (Labeler labeler = InitialVersion.train(seed, texts, corpus.labelSet(), LabelerConfig.defaults(),
-                options.initialEpochs(), (int) options.seed());
-             VersionPublisher publisher = new VersionPublisher(client, "groot-initial-" + options.modelName(),
-                     artifacts, topics.modelVersions(), serdes.modelVersions())) {
-            ModelVersion published = InitialVersion.publish(publisher, options.modelName(), labeler, seed.size());
-            progress.printf(Locale.ROOT, "version 1 trained by maximum likelihood on %d sentences%n", seed.size());
-            return published;
-        }
     }
 
     /**

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,8 +57,25 @@ class LoopMetricsTest {
                         + Accounting.TEXTS_RECEIVED.replace(".", "\\.") + "\".*"), "the books as Kafka Streams metrics");
                 assertTrue(body.contains("kafka_stream_thread_process_rate"), "Kafka Streams' own metrics");
                 assertTrue(body.contains("jvm_memory_used_bytes"));
+                dashboardSeriesExist(body);
             }
         }
+    }
+
+    /** Every metric the Grafana dashboard queries is one the endpoint serves (no panel is silently empty). */
+    private static void dashboardSeriesExist(String body) throws Exception {
+        String dashboard = Files.readString(Path.of("grafana", "groot-dashboard.json"));
+        Matcher names = Pattern.compile("\\b((?:groot|kafka|jvm)_[a-z_]+)").matcher(dashboard);
+        int checked = 0;
+        while (names.find()) {
+            if (body.contains("," + names.group(1) + "=") || body.contains("{" + names.group(1) + "=")) {
+                continue; // a label (groot_id), not a metric
+            }
+            assertTrue(Pattern.compile("(?m)^" + names.group(1) + "[{ ]").matcher(body).find(),
+                    "the dashboard queries " + names.group(1) + ", which the endpoint does not serve");
+            checked++;
+        }
+        assertTrue(checked >= 10, "dashboard queries found: " + checked);
     }
 
     private static double value(String body, String series) {

@@ -1,0 +1,97 @@
+package io.groot.ops.cli;
+
+import io.groot.ops.broker.TopicSetup;
+import io.groot.ops.demo.InitialModel;
+import io.groot.schemas.Topics;
+import io.groot.schemas.registry.RestSchemaRegistry;
+import io.groot.schemas.serde.GrootSerdes;
+import io.groot.trainer.artifact.LocalArtifactStore;
+import io.groot.trainer.data.LabelledCorpus;
+import io.groot.trainer.service.StreamingTrainer;
+import io.groot.trainer.service.TrainerConfig;
+import org.apache.kafka.clients.CommonClientConfigs;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * The commands a deployment runs besides the streams instances: {@code groot topics} (create the loop's topics),
+ * {@code groot init-model} (version 1 from labelled data) and {@code groot trainer} (the streaming trainer).
+ */
+final class ServiceCommands {
+    static final String USAGE = """
+            topics, init-model and trainer options (all take --bootstrap-servers, --kafka KEY=VALUE, --topic-prefix):
+              topics      --partitions N [2] --replication N [1]
+              init-model  --schema-registry URL --artifacts DIR --data DIR [--model slots] [--sentences N: the
+                          first N training sentences, default a tenth, at most 1000] [--epochs N 4] [--seed N 7]
+              trainer     --schema-registry URL --artifacts DIR [--model slots] [--examples-per-version N 256]
+                          [--max-wait-ms N 30000] [--epochs N 2] [--learning-rate X 0.001] [--seed N 42]
+            """;
+
+    private ServiceCommands() {
+    }
+
+    static void topics(Arguments a) {
+        Properties client = client(a);
+        Topics topics = Topics.withPrefix(a.string("topic-prefix", "groot."));
+        int partitions = a.integer("partitions", 2);
+        short replication = (short) a.integer("replication", 1);
+        a.requireAllUsed();
+        TopicSetup.ensureTopics(client, topics, partitions, replication);
+        System.out.println("topics ready: " + topics.all());
+    }
+
+    static void initModel(Arguments a) throws Exception {
+        Properties client = client(a);
+        Topics topics = Topics.withPrefix(a.string("topic-prefix", "groot."));
+        GrootSerdes serdes = new GrootSerdes(new RestSchemaRegistry(required(a, "schema-registry")));
+        LocalArtifactStore artifacts = new LocalArtifactStore(Path.of(required(a, "artifacts")));
+        LabelledCorpus corpus = LabelledCorpus.read(Path.of(required(a, "data")));
+        String model = a.string("model", "slots");
+        int sentences = a.integer("sentences", Math.min(1000, corpus.train().size() / 10));
+        int epochs = a.integer("epochs", 4);
+        int seed = a.integer("seed", 7);
+        a.requireAllUsed();
+        InitialModel.publishIfAbsent(client, topics, serdes, artifacts, model, corpus,
+                corpus.train().subList(0, Math.min(sentences, corpus.train().size())), epochs, seed, System.out);
+    }
+
+    static void trainer(Arguments a) throws Exception {
+        Properties client = client(a);
+        Topics topics = Topics.withPrefix(a.string("topic-prefix", "groot."));
+        GrootSerdes serdes = new GrootSerdes(new RestSchemaRegistry(required(a, "schema-registry")));
+        LocalArtifactStore artifacts = new LocalArtifactStore(Path.of(required(a, "artifacts")));
+        TrainerConfig d = TrainerConfig.defaults(a.string("model", "slots"));
+        int perVersion = a.integer("examples-per-version", d.examplesPerVersion());
+        TrainerConfig config = new TrainerConfig(d.modelName(), d.groupId(), perVersion,
+                Duration.ofMillis(a.longNumber("max-wait-ms", d.maxWait().toMillis())),
+                Math.min(d.minExamples(), perVersion), a.integer("epochs", d.epochs()), d.batchSize(),
+                (float) a.number("learning-rate", d.learningRate()), d.objective(), d.holdoutEvery(),
+                d.gateTolerance(), d.rewardFunction(), d.maxStaleness(), a.longNumber("seed", d.seed()));
+        a.requireAllUsed();
+        try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(), topics.modelVersions(),
+                serdes, artifacts, config)) {
+            Thread thread = new Thread(trainer, "groot-trainer");
+            Runtime.getRuntime().addShutdownHook(new Thread(trainer::close, "groot-trainer-shutdown"));
+            thread.start();
+            System.out.println("trainer for '" + config.modelName() + "' running; stop with SIGTERM");
+            thread.join();
+        }
+    }
+
+    private static Properties client(Arguments a) {
+        Properties client = new Properties();
+        client.putAll(a.clientConfig());
+        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, required(a, "bootstrap-servers"));
+        return client;
+    }
+
+    private static String required(Arguments a, String name) {
+        String value = a.string(name, null);
+        if (value == null) {
+            throw new IllegalArgumentException("this command needs --" + name);
+        }
+        return value;
+    }
+}
