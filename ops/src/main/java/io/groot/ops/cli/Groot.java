@@ -37,6 +37,8 @@ public final class Groot {
               bench-quality
                       train the maximum-likelihood baseline, GROOT from it and two ablations on a labelled data
                       set; print the test-split table and write it as JSON
+              dev-cluster
+                      an embedded broker and schema registry on 127.0.0.1 for local multi-process trials
               topics  create the loop's topics (co-partitioned texts, candidates, rewards; compacted versions)
               init-model
                       train version 1 by maximum likelihood on labelled data and publish it (once per model)
@@ -120,6 +122,7 @@ public final class Groot {
                 case "report" -> report(new Arguments(args, 1));
                 case "streams" -> StreamsCommand.run(new Arguments(args, 1));
                 case "topics" -> ServiceCommands.topics(new Arguments(args, 1));
+                case "dev-cluster" -> ServiceCommands.devCluster(new Arguments(args, 1));
                 case "init-model" -> ServiceCommands.initModel(new Arguments(args, 1));
                 case "trainer" -> ServiceCommands.trainer(new Arguments(args, 1));
                 case "replay" -> ReplayCommand.run(args.length > 1 ? args[1] : "", new Arguments(args, 2));

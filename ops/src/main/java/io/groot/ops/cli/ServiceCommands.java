@@ -1,9 +1,12 @@
 package io.groot.ops.cli;
 
+import io.groot.ops.broker.EmbeddedKafkaBroker;
 import io.groot.ops.broker.TopicSetup;
 import io.groot.ops.demo.InitialModel;
 import io.groot.schemas.Topics;
+import io.groot.schemas.registry.InMemorySchemaRegistry;
 import io.groot.schemas.registry.RestSchemaRegistry;
+import io.groot.schemas.registry.SchemaRegistryServer;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.trainer.artifact.LocalArtifactStore;
 import io.groot.trainer.data.LabelledCorpus;
@@ -21,6 +24,9 @@ import java.util.Properties;
  */
 final class ServiceCommands {
     static final String USAGE = """
+            dev-cluster options: --work-dir DIR [temporary] --port N [free]: an embedded broker and schema registry
+              on 127.0.0.1 for local multi-process trials, until stopped
+
             topics, init-model and trainer options (all take --bootstrap-servers, --kafka KEY=VALUE, --topic-prefix):
               topics      --partitions N [2] --replication N [1]
               init-model  --schema-registry URL --artifacts DIR --data DIR [--model slots] [--sentences N: the
@@ -30,6 +36,22 @@ final class ServiceCommands {
             """;
 
     private ServiceCommands() {
+    }
+
+    /** The embedded broker and registry as a long-running local cluster (the demo's, without the loop). */
+    static void devCluster(Arguments a) throws Exception {
+        String work = a.string("work-dir", null);
+        int port = a.integer("port", 0);
+        a.requireAllUsed();
+        Path dir = work != null ? Path.of(work) : java.nio.file.Files.createTempDirectory("groot-dev-");
+        InMemorySchemaRegistry registry = InMemorySchemaRegistry.persistentAt(dir.resolve("schemas.jsonl"));
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), work == null, port);
+             SchemaRegistryServer server = SchemaRegistryServer.start(registry, 0)) {
+            System.out.println("--bootstrap-servers " + broker.bootstrapServers() + " --schema-registry " + server.url());
+            java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "groot-dev-cluster-shutdown"));
+            stopped.await();
+        }
     }
 
     static void topics(Arguments a) {
