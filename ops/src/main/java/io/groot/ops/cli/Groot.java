@@ -10,6 +10,9 @@ import io.groot.trainer.bench.QualityBenchmarkConfig;
 import io.groot.trainer.data.LabelledCorpus;
 import io.groot.trainer.groot.GrootObjective;
 
+import io.groot.ops.bench.ThroughputBenchmark;
+import io.groot.ops.demo.SampleCorpus;
+import io.groot.ops.io.Directories;
 import io.groot.ops.report.LoopReport;
 import io.groot.ops.status.LoopStatus;
 import io.groot.trainer.artifact.LocalArtifactStore;
@@ -23,6 +26,8 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -51,6 +56,7 @@ public final class Groot {
                       serving vs previous version, throughput and latency over time
               status  the loop's books (every text and reward accounted for), consumer lag and model versions
                       of a running or stopped application
+              bench   throughput of each stage against its own baseline in one run (ratios of medians)
               help    this text
 
             demo options (defaults in brackets):
@@ -82,6 +88,9 @@ public final class Groot {
             report options: --bootstrap-servers, --schema-registry (required), --artifacts DIR (for the rank
               comparison), --model, --topic-prefix, --k, --reward, --recent N (feedback events scored) [500],
               --out FILE [groot-report.html]
+
+            bench options: --data DIR [the built-in sample] --texts N [2000] --repeats N [3] --out FILE
+              [bench.json]
 
             status options:
               --bootstrap-servers HOSTS  the Kafka cluster (required; the demo prints its own)
@@ -120,6 +129,7 @@ public final class Groot {
                 case "bench-quality" -> benchQuality(new Arguments(args, 1));
                 case "status" -> status(new Arguments(args, 1));
                 case "report" -> report(new Arguments(args, 1));
+                case "bench" -> bench(new Arguments(args, 1));
                 case "streams" -> StreamsCommand.run(new Arguments(args, 1));
                 case "topics" -> ServiceCommands.topics(new Arguments(args, 1));
                 case "dev-cluster" -> ServiceCommands.devCluster(new Arguments(args, 1));
@@ -207,6 +217,34 @@ public final class Groot {
                 reward, recent);
         Files.writeString(out, LoopReport.html(data));
         System.out.println("report written to " + out.toAbsolutePath());
+    }
+
+    private static void bench(Arguments a) throws Exception {
+        String data = a.string("data", null);
+        int texts = a.integer("texts", 2000);
+        int repeats = a.integer("repeats", 3);
+        Path out = Path.of(a.string("out", "bench.json"));
+        a.requireAllUsed();
+        LabelledCorpus corpus = data == null ? SampleCorpus.generate(Math.max(2400, texts), 300, 7)
+                : LabelledCorpus.read(Path.of(data));
+        Path work = Files.createTempDirectory("groot-bench-");
+        try {
+            List<ThroughputBenchmark.Ratio> ratios = new ThroughputBenchmark(work, texts, repeats, System.err)
+                    .run(corpus);
+            Map<String, Object> json = new LinkedHashMap<>(ThroughputBenchmark.toJson(ratios));
+            json.put("machine", Runtime.getRuntime().availableProcessors() + " cores, "
+                    + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
+            Files.writeString(out, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+            System.out.printf(java.util.Locale.ROOT, "%-20s %-20s %12s %12s %8s%n", "stage", "unit", "system",
+                    "baseline", "ratio");
+            for (ThroughputBenchmark.Ratio r : ratios) {
+                System.out.printf(java.util.Locale.ROOT, "%-20s %-20s %12.1f %12.1f %8.3f%n", r.stage(), r.unit(),
+                        r.systemMedian(), r.baselineMedian(), r.ratio());
+            }
+            System.out.println("medians of " + repeats + " runs; JSON written to " + out.toAbsolutePath());
+        } finally {
+            Directories.deleteRecursively(work);
+        }
     }
 
     /** Kept with the rest of the run's state when --work-dir is given, so a later run can read old records. */

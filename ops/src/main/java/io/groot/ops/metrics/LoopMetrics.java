@@ -97,7 +97,7 @@ public final class LoopMetrics implements AutoCloseable {
     }
 
     /** The books of this instance's partitions (interactive query of the local accounting stores). */
-    static Map<String, Long> localBooks(KafkaStreams streams) {
+    public static Map<String, Long> localBooks(KafkaStreams streams) {
         Map<String, Long> books = new HashMap<>();
         if (streams.state() != KafkaStreams.State.RUNNING) {
             return books;

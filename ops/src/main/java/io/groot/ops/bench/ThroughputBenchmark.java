@@ -1,0 +1,376 @@
+package io.groot.ops.bench;
+
+import io.groot.ops.broker.EmbeddedKafkaBroker;
+import io.groot.ops.broker.TopicSetup;
+import io.groot.ops.metrics.LoopMetrics;
+import io.groot.schemas.CandidateSet;
+import io.groot.schemas.ContrastSet;
+import io.groot.schemas.ModelVersion;
+import io.groot.schemas.RewardEvent;
+import io.groot.schemas.TextEvent;
+import io.groot.schemas.Topics;
+import io.groot.schemas.TrainingBatch;
+import io.groot.schemas.registry.InMemorySchemaRegistry;
+import io.groot.schemas.serde.GrootSerdes;
+import io.groot.streams.GrootStreamsApp;
+import io.groot.streams.LoopConfig;
+import io.groot.streams.accounting.Accounting;
+import io.groot.streams.join.RewardJoinTopology;
+import io.groot.streams.serving.ServingModel;
+import io.groot.trainer.artifact.LocalArtifactStore;
+import io.groot.trainer.data.LabelledCorpus;
+import io.groot.trainer.data.LabelledSentence;
+import io.groot.trainer.groot.CandidateSets;
+import io.groot.trainer.groot.ContrastSetBuilder;
+import io.groot.trainer.groot.Corrector;
+import io.groot.trainer.groot.GrootTraining;
+import io.groot.trainer.model.Labeler;
+import io.groot.trainer.model.LabelerArtifact;
+import io.groot.trainer.model.LabelerConfig;
+import io.groot.trainer.reward.RewardFunction;
+import io.groot.trainer.service.InitialVersion;
+import io.groot.trainer.service.ModelVersionLog;
+import io.groot.trainer.service.StreamingTrainer;
+import io.groot.trainer.service.TrainerConfig;
+import io.groot.trainer.service.VersionPublisher;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.JoinWindows;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.StreamJoined;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * {@code groot bench}: each stage of the loop against its own baseline, measured side by side in one process on
+ * the same data, repeated, medians reported as ratios.
+ * <ul>
+ *   <li>inference: candidates/s through the streams application (Kafka in, Avro, beam search, Kafka out, EOS)
+ *       vs the model's batched beam search on the same texts in memory;</li>
+ *   <li>join: feedback joined/s through the reward join (validation, de-duplication, join, correction, batching)
+ *       vs a plain Kafka Streams stream-stream join of the same records with no model, same EOS settings;</li>
+ *   <li>training: contrast sets/s of the streaming trainer (Kafka in, gate, artifact, transactional publish) vs
+ *       GROOT training steps on the same sets in memory.</li>
+ * </ul>
+ */
+public final class ThroughputBenchmark {
+    private static final String MODEL = "bench";
+    private final Path work;
+    private final int texts;
+    private final int repeats;
+    private final PrintStream progress;
+
+    public ThroughputBenchmark(Path work, int texts, int repeats, PrintStream progress) {
+        this.work = work;
+        this.texts = texts;
+        this.repeats = repeats;
+        this.progress = progress;
+    }
+
+    /** One comparison: medians over the repeats, in units per second. */
+    public record Ratio(String stage, String unit, double[] system, double[] baseline) {
+        public double systemMedian() {
+            return median(system);
+        }
+
+        public double baselineMedian() {
+            return median(baseline);
+        }
+
+        public double ratio() {
+            return systemMedian() / baselineMedian();
+        }
+    }
+
+    public List<Ratio> run(LabelledCorpus corpus) throws Exception {
+        List<LabelledSentence> sentences = corpus.train().subList(0, Math.min(texts, corpus.train().size()));
+        List<List<String>> vocabularyTexts = new ArrayList<>();
+        corpus.train().forEach(s -> vocabularyTexts.add(s.tokens()));
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        GrootSerdes serdes = new GrootSerdes(registry);
+        LocalArtifactStore artifacts = new LocalArtifactStore(work.resolve("artifacts"));
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), true, 0);
+             Labeler labeler = InitialVersion.train(sentences.subList(0, Math.min(300, sentences.size())),
+                     vocabularyTexts, corpus.labelSet(), LabelerConfig.defaults(), 2, 7)) {
+            Properties client = new Properties();
+            client.put("bootstrap.servers", broker.bootstrapServers());
+            byte[] model = LabelerArtifact.toBytes(labeler);
+            List<Ratio> ratios = new ArrayList<>();
+            ratios.add(inference(client, serdes, artifacts, labeler, sentences));
+            ratios.add(join(client, serdes, labeler, sentences));
+            ratios.add(training(client, serdes, artifacts, model, sentences));
+            return ratios;
+        }
+    }
+
+    private Ratio inference(Properties client, GrootSerdes serdes, LocalArtifactStore artifacts, Labeler labeler,
+                            List<LabelledSentence> sentences) throws Exception {
+        double[] system = new double[repeats];
+        double[] baseline = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            long began = System.nanoTime();
+            for (int from = 0; from < sentences.size(); from += 32) {
+                labeler.topK(sentences.subList(from, Math.min(sentences.size(), from + 32)).stream()
+                        .map(LabelledSentence::tokens).toList(), 4);
+            }
+            baseline[r] = perSecond(sentences.size(), began);
+
+            Topics topics = Topics.withPrefix("inf" + r + ".");
+            TopicSetup.ensureTopics(client, topics, 1, (short) 1);
+            publish(client, serdes, artifacts, topics, labeler);
+            try (KafkaProducer<String, byte[]> producer = producer(client)) {
+                long now = System.currentTimeMillis();
+                for (int i = 0; i < sentences.size(); i++) {
+                    TextEvent text = TextEvent.newBuilder().setRequestId("t" + i).setText(sentences.get(i).text())
+                            .setTokens(sentences.get(i).tokens()).setEventTime(Instant.ofEpochMilli(now)).build();
+                    producer.send(new ProducerRecord<>(topics.texts(), null, now, "t" + i,
+                            serdes.texts().serialize(topics.texts(), text)));
+                }
+            }
+            try (GrootStreamsApp app = new GrootStreamsApp(client, "bench-inf-" + r, work.resolve("inf-state-" + r),
+                    1, 1, topics, serdes, artifacts, loopConfig())) {
+                app.start(Duration.ofSeconds(60));
+                system[r] = timeUntil(() -> books(app.streams(), Accounting.TEXTS_CANDIDATES), sentences.size(),
+                        awaitRunning(app.streams()));
+            }
+            progress.printf("inference %d/%d: streams %.1f/s, batched beam search %.1f/s%n", r + 1, repeats,
+                    system[r], baseline[r]);
+        }
+        return new Ratio("inference", "candidate sets/s", system, baseline);
+    }
+
+    private Ratio join(Properties client, GrootSerdes serdes, Labeler labeler, List<LabelledSentence> sentences)
+            throws Exception {
+        double[] system = new double[repeats];
+        double[] baseline = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            Topics topics = Topics.withPrefix("join" + r + ".");
+            TopicSetup.ensureTopics(client, topics, 1, (short) 1);
+            produceCandidatesAndFeedback(client, serdes, topics, labeler, sentences);
+
+            ServingModel serving = new ServingModel();
+            serving.swap(1, LabelerArtifact.fromBytes(LabelerArtifact.toBytes(labeler)));
+            StreamsBuilder ours = new StreamsBuilder();
+            RewardJoinTopology.build(ours, topics, serdes, serving, loopConfig());
+            try (KafkaStreams streams = new KafkaStreams(ours.build(), streamsProps(client, "bench-join-" + r))) {
+                streams.start();
+                system[r] = timeUntil(() -> books(streams, Accounting.CONTRAST_SETS_BATCHED), sentences.size(),
+                        awaitRunning(streams));
+            } finally {
+                serving.close();
+            }
+
+            AtomicLong joined = new AtomicLong();
+            StreamsBuilder plain = new StreamsBuilder();
+            plain.stream(topics.candidates(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                    .join(plain.stream(topics.rewards(), Consumed.with(Serdes.String(), Serdes.ByteArray())),
+                            (candidates, feedback) -> concat(candidates, feedback),
+                            JoinWindows.ofTimeDifferenceAndGrace(loopConfig().rewardWindow(), loopConfig().grace()),
+                            StreamJoined.with(Serdes.String(), Serdes.ByteArray(), Serdes.ByteArray()))
+                    .peek((k, v) -> joined.incrementAndGet())
+                    .to(topics.trainingBatches(), Produced.with(Serdes.String(), Serdes.ByteArray()));
+            try (KafkaStreams streams = new KafkaStreams(plain.build(), streamsProps(client, "bench-plain-" + r))) {
+                streams.start();
+                baseline[r] = timeUntil(joined::get, sentences.size(), awaitRunning(streams));
+            }
+            progress.printf("join %d/%d: reward join %.1f/s, plain stream-stream join %.1f/s%n", r + 1, repeats,
+                    system[r], baseline[r]);
+        }
+        return new Ratio("join and batching", "feedback joined/s", system, baseline);
+    }
+
+    private Ratio training(Properties client, GrootSerdes serdes, LocalArtifactStore artifacts, byte[] model,
+                           List<LabelledSentence> sentences) throws Exception {
+        double[] system = new double[repeats];
+        double[] baseline = new double[repeats];
+        List<ContrastSet> sets;
+        try (Labeler labeler = LabelerArtifact.fromBytes(model)) {
+            sets = contrastSets(labeler, sentences);
+        }
+        TrainerConfig d = TrainerConfig.defaults(MODEL);
+        for (int r = 0; r < repeats; r++) {
+            try (Labeler labeler = LabelerArtifact.fromBytes(model);
+                 GrootTraining training = new GrootTraining(labeler, d.objective(), d.learningRate())) {
+                long began = System.nanoTime();
+                training.trainEpochs(sets, 1, d.batchSize(), new Random(r));
+                baseline[r] = perSecond(sets.size(), began);
+            }
+
+            Topics topics = Topics.withPrefix("train" + r + ".");
+            TopicSetup.ensureTopics(client, topics, 1, (short) 1);
+            try (Labeler labeler = LabelerArtifact.fromBytes(model)) {
+                publish(client, serdes, artifacts, topics, labeler);
+            }
+            try (KafkaProducer<String, byte[]> producer = producer(client)) {
+                for (int from = 0; from < sets.size(); from += 32) {
+                    List<ContrastSet> batch = sets.subList(from, Math.min(sets.size(), from + 32));
+                    producer.send(new ProducerRecord<>(topics.trainingBatches(), "b" + from, serdes.trainingBatches()
+                            .serialize(topics.trainingBatches(), new TrainingBatch("b" + from, Instant.now(),
+                                    new ArrayList<>(batch)))));
+                }
+            }
+            TrainerConfig config = new TrainerConfig(MODEL, "bench-trainer-" + r, sets.size(), Duration.ofMinutes(5),
+                    sets.size(), 1, d.batchSize(), d.learningRate(), d.objective(), Integer.MAX_VALUE,
+                    d.gateTolerance(), d.rewardFunction(), d.maxStaleness(), d.seed());
+            try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
+                    topics.modelVersions(), serdes, artifacts, config)) {
+                long began = System.nanoTime();
+                Thread thread = new Thread(trainer, "bench-trainer");
+                thread.start();
+                long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                while (versions(client, serdes, topics) < 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                system[r] = perSecond(sets.size(), began);
+                trainer.close();
+                thread.join(30_000);
+            }
+            progress.printf("training %d/%d: streaming trainer %.1f sets/s, in-memory steps %.1f sets/s%n", r + 1,
+                    repeats, system[r], baseline[r]);
+        }
+        return new Ratio("training", "contrast sets/s", system, baseline);
+    }
+
+    private static long versions(Properties client, GrootSerdes serdes, Topics topics) {
+        return ModelVersionLog.readAll(client, topics.modelVersions(), serdes.modelVersions()).size();
+    }
+
+    private void produceCandidatesAndFeedback(Properties client, GrootSerdes serdes, Topics topics, Labeler labeler,
+                                              List<LabelledSentence> sentences) {
+        long now = System.currentTimeMillis();
+        try (KafkaProducer<String, byte[]> producer = producer(client)) {
+            for (int from = 0; from < sentences.size(); from += 32) {
+                List<LabelledSentence> batch = sentences.subList(from, Math.min(sentences.size(), from + 32));
+                var topK = labeler.topK(batch.stream().map(LabelledSentence::tokens).toList(), 4);
+                for (int i = 0; i < batch.size(); i++) {
+                    String id = "r" + (from + i);
+                    CandidateSet set = CandidateSets.of(id, batch.get(i).tokens(), MODEL, 1, topK.get(i),
+                            Instant.ofEpochMilli(now), null);
+                    RewardEvent feedback = RewardEvent.newBuilder().setRequestId(id).setEventId("e" + id)
+                            .setSource("bench").setEventTime(Instant.ofEpochMilli(now + 1))
+                            .setReferenceLabels(batch.get(i).labels()).build();
+                    producer.send(new ProducerRecord<>(topics.candidates(), null, now, id,
+                            serdes.candidates().serialize(topics.candidates(), set)));
+                    producer.send(new ProducerRecord<>(topics.rewards(), null, now + 1, id,
+                            serdes.rewards().serialize(topics.rewards(), feedback)));
+                }
+            }
+        }
+    }
+
+    private static List<ContrastSet> contrastSets(Labeler labeler, List<LabelledSentence> sentences) {
+        ContrastSetBuilder builder = new ContrastSetBuilder(RewardFunction.parse("f0.5"), new Corrector(4));
+        List<ContrastSet> sets = new ArrayList<>();
+        for (int from = 0; from < sentences.size(); from += 32) {
+            List<LabelledSentence> batch = sentences.subList(from, Math.min(sentences.size(), from + 32));
+            var topK = labeler.topK(batch.stream().map(LabelledSentence::tokens).toList(), 4);
+            for (int i = 0; i < batch.size(); i++) {
+                String id = "s" + (from + i);
+                CandidateSet set = CandidateSets.of(id, batch.get(i).tokens(), MODEL, 1, topK.get(i), Instant.now(),
+                        null);
+                sets.add(builder.build(set, RewardEvent.newBuilder().setRequestId(id).setEventId("e" + id)
+                        .setSource("bench").setEventTime(Instant.now()).setReferenceLabels(batch.get(i).labels())
+                        .build(), null));
+            }
+        }
+        return sets;
+    }
+
+    private static void publish(Properties client, GrootSerdes serdes, LocalArtifactStore artifacts, Topics topics,
+                                Labeler labeler) throws Exception {
+        try (VersionPublisher publisher = new VersionPublisher(client, "bench-init-" + topics.texts(), artifacts,
+                topics.modelVersions(), serdes.modelVersions())) {
+            ModelVersion ignored = InitialVersion.publish(publisher, MODEL, labeler, 0);
+        }
+    }
+
+    private static LoopConfig loopConfig() {
+        return new LoopConfig(MODEL, 4, 128, Duration.ofMinutes(10), Duration.ofMinutes(1), "f0.5", 4, 32,
+                Duration.ofMillis(500));
+    }
+
+    private static Properties streamsProps(Properties client, String applicationId) throws Exception {
+        return GrootStreamsApp.streamsProperties(client, applicationId,
+                java.nio.file.Files.createTempDirectory("groot-bench-"), 1);
+    }
+
+    private static KafkaProducer<String, byte[]> producer(Properties client) {
+        Properties props = new Properties();
+        props.putAll(client);
+        props.put("linger.ms", "5");
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static long awaitRunning(KafkaStreams streams) throws InterruptedException {
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            Thread.sleep(5);
+        }
+        return System.nanoTime();
+    }
+
+    /** Records per second from {@code began} until {@code count} reaches {@code target}. */
+    private static double timeUntil(LongSupplier count, long target, long began) throws InterruptedException {
+        long deadline = began + Duration.ofMinutes(10).toNanos();
+        while (count.getAsLong() < target) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + count.getAsLong() + " of " + target + " in 10 minutes");
+            }
+            Thread.sleep(5);
+        }
+        return perSecond(target, began);
+    }
+
+    private static long books(KafkaStreams streams, String counter) {
+        return LoopMetrics.localBooks(streams).getOrDefault(counter, 0L);
+    }
+
+    private static double perSecond(long n, long beganNanos) {
+        return n / ((System.nanoTime() - beganNanos) / 1e9);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    public static Map<String, Object> toJson(List<Ratio> ratios) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Ratio r : ratios) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("unit", r.unit());
+            row.put("system", Arrays.stream(r.system()).boxed().toList());
+            row.put("baseline", Arrays.stream(r.baseline()).boxed().toList());
+            row.put("systemMedian", r.systemMedian());
+            row.put("baselineMedian", r.baselineMedian());
+            row.put("ratio", r.ratio());
+            out.put(r.stage(), row);
+        }
+        return out;
+    }
+}
