@@ -14,12 +14,30 @@ import java.time.Duration;
  * @param maxCorrections most corrected sequences derived from one candidate
  * @param batchSize      contrast sets per training batch ...
  * @param batchMaxWait   ... or whatever is pending after this long (wall clock), whichever comes first
+ * @param inferenceBatch texts run through one batched beam search ...
+ * @param inferenceWait  ... or whatever texts wait after this long (wall clock), whichever comes first
  */
 public record LoopConfig(String modelName, int beamWidth, int maxTokens, Duration rewardWindow, Duration grace,
-                         String rewardFunction, int maxCorrections, int batchSize, Duration batchMaxWait) {
+                         String rewardFunction, int maxCorrections, int batchSize, Duration batchMaxWait,
+                         int inferenceBatch, Duration inferenceWait) {
+
+    public static final int DEFAULT_INFERENCE_BATCH = 32;
+    public static final Duration DEFAULT_INFERENCE_WAIT = Duration.ofMillis(20);
+
+    /** With the default inference batching (32 texts or 20 ms). */
+    public LoopConfig(String modelName, int beamWidth, int maxTokens, Duration rewardWindow, Duration grace,
+                      String rewardFunction, int maxCorrections, int batchSize, Duration batchMaxWait) {
+        this(modelName, beamWidth, maxTokens, rewardWindow, grace, rewardFunction, maxCorrections, batchSize,
+                batchMaxWait, DEFAULT_INFERENCE_BATCH, DEFAULT_INFERENCE_WAIT);
+    }
 
     public static LoopConfig defaults(String modelName) {
         return new LoopConfig(modelName, 4, 128, Duration.ofHours(1), Duration.ofMinutes(5), "f0.5", 4, 32,
                 Duration.ofSeconds(2));
+    }
+
+    public LoopConfig withInferenceBatching(int texts, Duration wait) {
+        return new LoopConfig(modelName, beamWidth, maxTokens, rewardWindow, grace, rewardFunction, maxCorrections,
+                batchSize, batchMaxWait, texts, wait);
     }
 }

@@ -61,7 +61,8 @@ class LoopTopologyTest {
         serving.swap(3, Labeler.create(new LabelerConfig(8, 4, 32, 8, 4, 8, 16, 0f),
                 Vocabulary.build(List.of(TOKENS), List.of("B-city", "I-city", "O")), 1));
         LoopConfig config = new LoopConfig("slots", 3, 6, Duration.ofMinutes(5), Duration.ofMinutes(1), "f1", 4, 2,
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10))
+                .withInferenceBatching(1, Duration.ofMillis(100));
         driver = new TopologyTestDriver(GrootStreamsApp.topology(topics, serdes, serving, config),
                 GrootStreamsApp.streamsProperties(new java.util.Properties() {{
                     put("bootstrap.servers", "unused:9092");
@@ -93,6 +94,32 @@ class LoopTopologyTest {
         assertEquals(List.of(1, 2, 3), set.getCandidates().stream().map(c -> c.getRank()).toList());
         assertEquals(topics.texts(), set.getTextSource().getTopic());
         assertTrue(deadLetters.isEmpty());
+    }
+
+    @Test
+    void textsWaitForABatchOrTheMaxWaitAndKeepTheirOrder(@TempDir Path other) {
+        driver.close();
+        LoopConfig batching = new LoopConfig("slots", 3, 6, Duration.ofMinutes(5), Duration.ofMinutes(1), "f1", 4, 2,
+                Duration.ofSeconds(10)).withInferenceBatching(3, Duration.ofMillis(100));
+        driver = new TopologyTestDriver(GrootStreamsApp.topology(topics, serdes, serving, batching),
+                GrootStreamsApp.streamsProperties(new java.util.Properties() {{
+                    put("bootstrap.servers", "unused:9092");
+                }}, "batching-test", other, 1), T0);
+        texts = driver.createInputTopic(topics.texts(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        candidates = driver.createOutputTopic(topics.candidates(), Serdes.String().deserializer(),
+                serdes.candidates().deserializer());
+        sendText("a", TOKENS, T0);
+        sendText("b", TOKENS, T0);
+        assertTrue(candidates.isEmpty(), "two texts wait for a third or for the max wait");
+        assertEquals(2, account().get(Accounting.TEXTS_RECEIVED) - account().get(Accounting.TEXTS_CANDIDATES));
+        driver.advanceWallClockTime(Duration.ofMillis(150));
+        assertEquals(List.of("a", "b"), candidates.readValuesToList().stream().map(CandidateSet::getRequestId).toList());
+        sendText("c", TOKENS, T0);
+        sendText("d", TOKENS, T0);
+        sendText("e", TOKENS, T0);
+        assertEquals(List.of("c", "d", "e"), candidates.readValuesToList().stream().map(CandidateSet::getRequestId)
+                .toList(), "a full batch goes at once, in input order");
+        assertEquals(0, account().textsUnaccounted());
     }
 
     @Test

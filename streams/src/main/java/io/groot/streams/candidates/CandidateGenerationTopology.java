@@ -13,9 +13,10 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
 
 /**
- * texts -> serving model (top-k beam search) -> candidates, stamped with the model version.
+ * texts -> serving model (batched top-k beam search) -> candidates, stamped with the model version.
  * Texts are read as raw bytes so that malformed ones reach the dead-letter topic untouched.
  */
 public final class CandidateGenerationTopology {
@@ -25,12 +26,14 @@ public final class CandidateGenerationTopology {
     public static KStream<String, CandidateSet> build(StreamsBuilder builder, Topics topics, GrootSerdes serdes,
                                                       ServingModel serving, LoopConfig config) {
         builder.addStateStore(Accounting.storeBuilder(Accounting.TEXTS_STORE));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
+                CandidateGenerator.BUFFER_STORE), Serdes.String(), serdes.pendingRecords()));
         KStream<String, byte[]> texts = builder.stream(topics.texts(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("texts"));
         KStream<String, CandidateSet> candidates = DeadLetters.split(
-                texts.processValues(() -> new CandidateGenerator(serdes.texts(), serving, config.modelName(),
-                        config.beamWidth(), config.maxTokens()), Named.as("generate-candidates"),
-                        Accounting.TEXTS_STORE),
+                texts.process(() -> new CandidateGenerator(serdes.texts(), serving, config.modelName(),
+                        config.beamWidth(), config.maxTokens(), config.inferenceBatch(), config.inferenceWait()),
+                        Named.as("generate-candidates"), Accounting.TEXTS_STORE, CandidateGenerator.BUFFER_STORE),
                 "texts", topics.deadLetters(), Produced.with(Serdes.String(), serdes.deadLetters()));
         candidates.to(topics.candidates(), Produced.with(Serdes.String(), serdes.candidates()).withName("candidates"));
         return candidates;

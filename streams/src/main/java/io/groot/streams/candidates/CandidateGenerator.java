@@ -4,50 +4,75 @@ import io.groot.schemas.CandidateSet;
 import io.groot.schemas.TextEvent;
 import io.groot.schemas.TopicOffset;
 import io.groot.schemas.serde.AvroSerde;
+import io.groot.schemas.state.PendingRecord;
 import io.groot.streams.accounting.Accounting;
+import io.groot.streams.common.Buffers;
 import io.groot.streams.common.DeadLetters;
 import io.groot.streams.common.Routed;
 import io.groot.streams.serving.ServingModel;
 import io.groot.trainer.groot.CandidateSets;
 import io.groot.trainer.model.ScoredSequence;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Runs the serving model's beam search on each text; unusable texts become dead letters with the reason. Every
+ * Runs the serving model's beam search on texts, a batch at a time; unusable texts become dead letters with the
+ * reason at once. Usable texts wait in a changelogged buffer until {@code batch} of them are there or
+ * {@code maxWait} has passed, so a crash between input commit and inference loses nothing (exactly-once). Every
  * text is counted as candidates or as a dead letter in the same transaction that writes it.
  */
-final class CandidateGenerator implements FixedKeyProcessor<String, byte[], Routed<CandidateSet>> {
+final class CandidateGenerator implements Processor<String, byte[], String, Routed<CandidateSet>> {
+    static final String BUFFER_STORE = "inference-buffer";
+
     private final AvroSerde<TextEvent> texts;
     private final ServingModel serving;
     private final String modelName;
     private final int beamWidth;
     private final int maxTokens;
-    private FixedKeyProcessorContext<String, Routed<CandidateSet>> context;
+    private final int batch;
+    private final Duration maxWait;
+    private ProcessorContext<String, Routed<CandidateSet>> context;
     private Accounting accounting;
+    private KeyValueStore<String, PendingRecord> buffer;
+    private int buffered;
 
     CandidateGenerator(AvroSerde<TextEvent> texts, ServingModel serving, String modelName, int beamWidth,
-                       int maxTokens) {
+                       int maxTokens, int batch, Duration maxWait) {
         this.texts = texts;
         this.serving = serving;
         this.modelName = modelName;
         this.beamWidth = beamWidth;
         this.maxTokens = maxTokens;
+        this.batch = batch;
+        this.maxWait = maxWait;
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, Routed<CandidateSet>> context) {
+    public void init(ProcessorContext<String, Routed<CandidateSet>> context) {
         this.context = context;
         this.accounting = Accounting.of(context, Accounting.TEXTS_STORE);
+        this.buffer = context.getStateStore(BUFFER_STORE);
+        try (KeyValueIterator<String, PendingRecord> all = buffer.all()) {
+            all.forEachRemaining(entry -> buffered++); // restored after a restart: inferred at the next flush
+        }
+        context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> flush());
     }
 
     @Override
-    public void process(FixedKeyRecord<String, byte[]> record) {
+    public void process(Record<String, byte[]> record) {
         accounting.add(Accounting.TEXTS_RECEIVED);
         Optional<RecordMetadata> source = context.recordMetadata();
         if (record.key() == null) {
@@ -69,26 +94,82 @@ final class CandidateGenerator implements FixedKeyProcessor<String, byte[], Rout
             reject(record, "oversized-text", text.getTokens().size() + " tokens, the limit is " + maxTokens);
             return;
         }
-        CandidateSet candidates;
-        try {
-            candidates = serving.apply((version, labeler) -> candidateSet(record.key(), text, version,
-                    labeler.topK(List.of(text.getTokens()), beamWidth).get(0), source));
-        } catch (RuntimeException e) {
-            reject(record, "inference-failed", e.toString());
-            return;
+        TopicOffset from = source.map(m -> new TopicOffset(m.topic(), m.partition(), m.offset())).orElse(null);
+        // Keys sort by input offset, so a batch keeps input order.
+        String order = String.format("%019d", from != null ? from.getOffset() : record.timestamp());
+        buffer.put(order + "|" + record.key(), new PendingRecord(record.timestamp(), from,
+                ByteBuffer.wrap(record.value()), 0));
+        if (++buffered >= batch) {
+            flush();
         }
-        accounting.add(Accounting.TEXTS_CANDIDATES);
-        context.forward(record.withValue(Routed.ok(candidates)));
     }
 
-    private void reject(FixedKeyRecord<String, byte[]> record, String reason, String error) {
+    /** One batched beam search over everything buffered; forwards the candidate sets in input order. */
+    private void flush() {
+        if (buffered == 0) {
+            return;
+        }
+        List<KeyValue<String, PendingRecord>> pending = new ArrayList<>();
+        try (KeyValueIterator<String, PendingRecord> all = buffer.all()) {
+            all.forEachRemaining(pending::add);
+        }
+        List<TextEvent> decoded = new ArrayList<>();
+        for (KeyValue<String, PendingRecord> entry : pending) {
+            TopicOffset from = entry.value.getSource();
+            decoded.add(texts.deserialize(from == null ? "" : from.getTopic(), bytes(entry.value)));
+        }
+        List<Routed<CandidateSet>> results = infer(pending, decoded);
+        for (int i = 0; i < pending.size(); i++) {
+            KeyValue<String, PendingRecord> entry = pending.get(i);
+            String key = entry.key.substring(entry.key.indexOf('|') + 1);
+            Routed<CandidateSet> result = results.get(i);
+            accounting.add(result.isDead() ? Accounting.TEXTS_DEAD_LETTERED : Accounting.TEXTS_CANDIDATES);
+            if (result.isDead()) {
+                accounting.add(Accounting.TEXTS_DEAD_LETTERED + "." + result.deadLetter().getReason());
+            }
+            RecordHeaders headers = new RecordHeaders();
+            if (result.isDead()) {
+                DeadLetters.annotate(headers, result.deadLetter());
+            }
+            context.forward(new Record<>(key, result, entry.value.getRecordTime(), headers));
+            buffer.delete(entry.key);
+        }
+        buffered = 0;
+    }
+
+    private List<Routed<CandidateSet>> infer(List<KeyValue<String, PendingRecord>> pending, List<TextEvent> decoded) {
+        List<Routed<CandidateSet>> out = new ArrayList<>();
+        try {
+            serving.apply((version, labeler) -> {
+                for (int from = 0; from < decoded.size(); from += batch) {
+                    List<TextEvent> chunk = decoded.subList(from, Math.min(decoded.size(), from + batch));
+                    List<List<ScoredSequence>> ranked = labeler.topK(chunk.stream().map(TextEvent::getTokens)
+                            .toList(), beamWidth);
+                    for (int i = 0; i < chunk.size(); i++) {
+                        KeyValue<String, PendingRecord> entry = pending.get(from + i);
+                        out.add(Routed.ok(CandidateSets.of(entry.key.substring(entry.key.indexOf('|') + 1),
+                                chunk.get(i).getTokens(), modelName, version, ranked.get(i),
+                                chunk.get(i).getEventTime(), entry.value.getSource())));
+                    }
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            out.clear();
+            for (KeyValue<String, PendingRecord> entry : pending) {
+                out.add(Routed.dead(DeadLetters.of(bytes(entry.value), "inference-failed", e.toString(),
+                        entry.value.getSource())));
+            }
+        }
+        return out;
+    }
+
+    private void reject(Record<String, byte[]> record, String reason, String error) {
         accounting.deadLettered(Accounting.TEXTS_DEAD_LETTERED, reason);
         DeadLetters.forward(context, record, reason, error);
     }
 
-    private CandidateSet candidateSet(String key, TextEvent text, long version, List<ScoredSequence> ranked,
-                                      Optional<RecordMetadata> source) {
-        return CandidateSets.of(key, text.getTokens(), modelName, version, ranked, text.getEventTime(),
-                source.map(m -> new TopicOffset(m.topic(), m.partition(), m.offset())).orElse(null));
+    private static byte[] bytes(PendingRecord pending) {
+        return Buffers.toArray(pending.getValue());
     }
 }

@@ -12,6 +12,8 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 import java.nio.ByteBuffer;
@@ -72,6 +74,14 @@ public final class DeadLetters {
     /** Forwards {@code record} (raw input bytes) as a dead letter with the reason, also in its headers. */
     public static <V> void forward(FixedKeyProcessorContext<String, Routed<V>> context,
                                    FixedKeyRecord<String, byte[]> record, String reason, String error) {
+        DeadLetter letter = of(record.value(), reason, error, context.recordMetadata());
+        annotate(record.headers(), letter);
+        context.forward(record.withValue(Routed.dead(letter)));
+    }
+
+    /** As above, for processors that may change keys. */
+    public static <V> void forward(ProcessorContext<String, Routed<V>> context, Record<String, byte[]> record,
+                                   String reason, String error) {
         DeadLetter letter = of(record.value(), reason, error, context.recordMetadata());
         annotate(record.headers(), letter);
         context.forward(record.withValue(Routed.dead(letter)));

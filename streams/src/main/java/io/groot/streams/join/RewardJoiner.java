@@ -8,6 +8,7 @@ import io.groot.schemas.TopicOffset;
 import io.groot.schemas.serde.AvroSerde;
 import io.groot.schemas.state.PendingRecord;
 import io.groot.streams.accounting.Accounting;
+import io.groot.streams.common.Buffers;
 import io.groot.streams.common.DeadLetters;
 import io.groot.streams.common.Routed;
 import io.groot.trainer.groot.ContrastSetBuilder;
@@ -264,9 +265,6 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
     }
 
     private static byte[] bytes(PendingRecord pending) {
-        ByteBuffer buffer = pending.getValue().duplicate();
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return bytes;
+        return Buffers.toArray(pending.getValue());
     }
 }
