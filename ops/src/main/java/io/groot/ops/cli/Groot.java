@@ -89,8 +89,8 @@ public final class Groot {
               comparison), --model, --topic-prefix, --k, --reward, --recent N (feedback events scored) [500],
               --out FILE [groot-report.html]
 
-            bench options: --data DIR [the built-in sample] --texts N [2000] --repeats N [3] --out FILE
-              [bench.json]
+            bench options: --data DIR [the built-in sample] --texts N [2000] --repeats N [3]
+              --stages inference,join,training [all] --out FILE [bench.json]
 
             status options:
               --bootstrap-servers HOSTS  the Kafka cluster (required; the demo prints its own)
@@ -223,6 +223,7 @@ public final class Groot {
         String data = a.string("data", null);
         int texts = a.integer("texts", 2000);
         int repeats = a.integer("repeats", 3);
+        java.util.Set<String> stages = java.util.Set.of(a.string("stages", "inference,join,training").split(","));
         Path out = Path.of(a.string("out", "bench.json"));
         a.requireAllUsed();
         LabelledCorpus corpus = data == null ? SampleCorpus.generate(Math.max(2400, texts), 300, 7)
@@ -230,7 +231,7 @@ public final class Groot {
         Path work = Files.createTempDirectory("groot-bench-");
         try {
             List<ThroughputBenchmark.Ratio> ratios = new ThroughputBenchmark(work, texts, repeats, System.err)
-                    .run(corpus);
+                    .run(corpus, stages);
             Map<String, Object> json = new LinkedHashMap<>(ThroughputBenchmark.toJson(ratios));
             json.put("machine", Runtime.getRuntime().availableProcessors() + " cores, "
                     + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));

@@ -36,6 +36,7 @@ import java.util.Optional;
  */
 final class CandidateGenerator implements Processor<String, byte[], String, Routed<CandidateSet>> {
     static final String BUFFER_STORE = "inference-buffer";
+    private static final int TICKS = 4;
 
     private final AvroSerde<TextEvent> texts;
     private final ServingModel serving;
@@ -48,6 +49,8 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
     private Accounting accounting;
     private KeyValueStore<String, PendingRecord> buffer;
     private int buffered;
+    private int bufferedAtLastTick;
+    private int ticksWaiting;
 
     CandidateGenerator(AvroSerde<TextEvent> texts, ServingModel serving, String modelName, int beamWidth,
                        int maxTokens, int batch, Duration maxWait) {
@@ -68,7 +71,8 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
         try (KeyValueIterator<String, PendingRecord> all = buffer.all()) {
             all.forEachRemaining(entry -> buffered++); // restored after a restart: inferred at the next flush
         }
-        context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        context.schedule(Duration.ofMillis(Math.max(1, maxWait.toMillis() / TICKS)), PunctuationType.WALL_CLOCK_TIME,
+                now -> tick());
     }
 
     @Override
@@ -104,6 +108,22 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
         }
     }
 
+    /**
+     * A partial batch goes when input has paused (nothing arrived since the last tick) or has waited maxWait (ticks
+     * are counted: the thread's cached clock can lag behind a long inference). Under load, batches fill up first.
+     */
+    private void tick() {
+        if (buffered == 0) {
+            return;
+        }
+        ticksWaiting++;
+        if (buffered == bufferedAtLastTick || ticksWaiting >= TICKS) {
+            flush();
+        } else {
+            bufferedAtLastTick = buffered;
+        }
+    }
+
     /** One batched beam search over everything buffered; forwards the candidate sets in input order. */
     private void flush() {
         if (buffered == 0) {
@@ -135,6 +155,8 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
             buffer.delete(entry.key);
         }
         buffered = 0;
+        bufferedAtLastTick = 0;
+        ticksWaiting = 0;
     }
 
     private List<Routed<CandidateSet>> infer(List<KeyValue<String, PendingRecord>> pending, List<TextEvent> decoded) {
