@@ -23,6 +23,7 @@ import io.groot.trainer.model.LabelerArtifact;
 import io.groot.trainer.reward.RewardFunction;
 import io.groot.trainer.service.StreamingTrainer;
 import io.groot.trainer.service.TrainerConfig;
+import io.groot.trainer.service.VersionTraining;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 import java.io.IOException;
@@ -131,6 +132,38 @@ public final class ContinuousLearningDemo {
         }
     }
 
+    /**
+     * Reward-to-serving latency per version trained on feedback: its publication (the watchers swap within a poll
+     * of it) minus when its feedback was given, at the median and the 99th percentile.
+     */
+    private static Map<String, Object> freshness(LoopMonitor monitor) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        monitor.versions().values().forEach(v -> {
+            Double p50 = v.getMetrics().get(VersionTraining.FEEDBACK_TIME_P50);
+            Double p01 = v.getMetrics().get(VersionTraining.FEEDBACK_TIME_P01);
+            if (p50 != null && p01 != null) {
+                long published = v.getCreatedAt().toEpochMilli();
+                out.put("v" + v.getVersion(), Map.of("p50", Math.round((published - p50) / 100.0) / 10.0,
+                        "p99", Math.round((published - p01) / 100.0) / 10.0));
+            }
+        });
+        return out;
+    }
+
+    /** The process' peak resident memory (Linux VmHWM), or -1 where /proc is not there. */
+    private static long peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
+
     /** The streams settings of a demo run (replay needs the same k, reward and corrections). */
     public static LoopConfig loopConfig(DemoOptions options) {
         return new LoopConfig(options.modelName(), options.beamWidth(), 128, Duration.ofMinutes(10),
@@ -227,6 +260,8 @@ public final class ContinuousLearningDemo {
         result.put("contrastMembersByOrigin", origins);
         result.put("examplesPerVersion", trainer.examplesPerVersion());
         result.put("elapsedSeconds", Math.round(seconds(began) * 10) / 10.0);
+        result.put("freshnessSeconds", freshness(monitor));
+        result.put("peakRssMb", peakRssMb());
         return result;
     }
 
