@@ -39,6 +39,8 @@ final class StreamsCommand {
               --max-corrections N        corrected sequences per candidate [4]
               --batch-size N             contrast sets per training batch [32]
               --batch-max-wait-ms N      or whatever is pending after this long [2000]
+              --inference-batch N        texts per batched beam search [32]
+              --inference-wait-ms N      a partial batch waits at most this long [20]
               --metrics-port N           Prometheus scrape endpoint at http://<metrics-host>:N/metrics [off]
               --metrics-host H           interface the endpoint listens on [127.0.0.1]
               --kafka KEY=VALUE          extra Kafka client setting, repeatable (security.protocol, sasl.*, ssl.*)
@@ -59,7 +61,9 @@ final class StreamsCommand {
                 Duration.ofMillis(a.longNumber("grace-ms", d.grace().toMillis())),
                 a.string("reward", d.rewardFunction()), a.integer("max-corrections", d.maxCorrections()),
                 a.integer("batch-size", d.batchSize()),
-                Duration.ofMillis(a.longNumber("batch-max-wait-ms", d.batchMaxWait().toMillis())));
+                Duration.ofMillis(a.longNumber("batch-max-wait-ms", d.batchMaxWait().toMillis())))
+                .withInferenceBatching(a.integer("inference-batch", d.inferenceBatch()),
+                        Duration.ofMillis(a.longNumber("inference-wait-ms", d.inferenceWait().toMillis())));
         String applicationId = a.string("application-id", GrootStreamsApp.defaultApplicationId(config.modelName()));
         Topics topics = Topics.withPrefix(a.string("topic-prefix", "groot."));
         int threads = a.integer("threads", 1);
