@@ -78,8 +78,13 @@ public final class ThroughputBenchmark {
     private final int repeats;
     private final PrintStream progress;
 
-    public ThroughputBenchmark(Path work, int texts, int repeats, PrintStream progress) {
+    private final Map<String, String> settings;
+
+    /** @param settings extra client and Kafka Streams settings for both sides (e.g. commit.interval.ms) */
+    public ThroughputBenchmark(Path work, int texts, int repeats, Map<String, String> settings,
+                               PrintStream progress) {
         this.work = work;
+        this.settings = settings;
         this.texts = texts;
         this.repeats = repeats;
         this.progress = progress;
@@ -111,6 +116,7 @@ public final class ThroughputBenchmark {
              Labeler labeler = InitialVersion.train(sentences.subList(0, Math.min(300, sentences.size())),
                      vocabularyTexts, corpus.labelSet(), LabelerConfig.defaults(), 2, 7)) {
             Properties client = new Properties();
+            client.putAll(settings);
             client.put("bootstrap.servers", broker.bootstrapServers());
             byte[] model = LabelerArtifact.toBytes(labeler);
             List<Ratio> ratios = new ArrayList<>();

@@ -90,7 +90,7 @@ public final class Groot {
               --out FILE [groot-report.html]
 
             bench options: --data DIR [the built-in sample] --texts N [2000] --repeats N [3]
-              --stages inference,join,training [all] --out FILE [bench.json]
+              --stages inference,join,training [all] --kafka KEY=VALUE (both sides) --out FILE [bench.json]
 
             status options:
               --bootstrap-servers HOSTS  the Kafka cluster (required; the demo prints its own)
@@ -230,7 +230,8 @@ public final class Groot {
                 : LabelledCorpus.read(Path.of(data));
         Path work = Files.createTempDirectory("groot-bench-");
         try {
-            List<ThroughputBenchmark.Ratio> ratios = new ThroughputBenchmark(work, texts, repeats, System.err)
+            List<ThroughputBenchmark.Ratio> ratios = new ThroughputBenchmark(work, texts, repeats, a.clientConfig(),
+                    System.err)
                     .run(corpus, stages);
             Map<String, Object> json = new LinkedHashMap<>(ThroughputBenchmark.toJson(ratios));
             json.put("machine", Runtime.getRuntime().availableProcessors() + " cores, "
