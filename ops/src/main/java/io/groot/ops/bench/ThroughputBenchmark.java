@@ -348,7 +348,7 @@ public final class ThroughputBenchmark {
                                 Labeler labeler) throws Exception {
         try (VersionPublisher publisher = new VersionPublisher(client, "bench-init-" + topics.texts(), artifacts,
                 topics.modelVersions(), serdes.modelVersions())) {
-            ModelVersion ignored = InitialVersion.publish(publisher, MODEL, labeler, 0);
+            InitialVersion.publish(publisher, MODEL, labeler, 0);
         }
     }
 
