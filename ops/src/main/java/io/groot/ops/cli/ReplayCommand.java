@@ -23,7 +23,6 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;

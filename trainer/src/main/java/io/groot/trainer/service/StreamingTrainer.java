@@ -7,7 +7,6 @@ import io.groot.schemas.TopicOffset;
 import io.groot.schemas.TrainingBatch;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.trainer.artifact.ArtifactStore;
-import io.groot.trainer.groot.GrootTraining;
 import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.LabelerArtifact;
 import io.groot.trainer.reward.RewardFunction;
