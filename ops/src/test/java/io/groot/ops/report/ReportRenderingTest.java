@@ -38,7 +38,7 @@ class ReportRenderingTest {
     @Test
     void theReportOfARealRunRendersEveryChart(@TempDir Path work) throws Exception {
         assertTrue(Files.isExecutable(Path.of(CHROMIUM)),
-                "this test needs Debian's chromium: run the suite with ops/bin/test, or apt-get install chromium");
+                "this test needs Debian's chromium: run ops/bin/install-test-deps, or apt-get install chromium");
         Path page = work.resolve("report.html");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), false, 0)) {
             DemoOptions d = DemoOptions.defaults();
