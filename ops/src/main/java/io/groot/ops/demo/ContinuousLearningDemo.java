@@ -139,12 +139,11 @@ public final class ContinuousLearningDemo {
     private static Map<String, Object> freshness(LoopMonitor monitor) {
         Map<String, Object> out = new LinkedHashMap<>();
         monitor.versions().values().forEach(v -> {
-            Double p50 = v.getMetrics().get(VersionTraining.FEEDBACK_TIME_P50);
-            Double p01 = v.getMetrics().get(VersionTraining.FEEDBACK_TIME_P01);
-            if (p50 != null && p01 != null) {
-                long published = v.getCreatedAt().toEpochMilli();
-                out.put("v" + v.getVersion(), Map.of("p50", Math.round((published - p50) / 100.0) / 10.0,
-                        "p99", Math.round((published - p01) / 100.0) / 10.0));
+            var p50 = VersionTraining.latencySeconds(v, VersionTraining.FEEDBACK_TIME_P50, v.getCreatedAt());
+            var p99 = VersionTraining.latencySeconds(v, VersionTraining.FEEDBACK_TIME_P01, v.getCreatedAt());
+            if (p50.isPresent() && p99.isPresent()) {
+                out.put("v" + v.getVersion(), Map.of("p50", Math.round(p50.getAsDouble() * 10) / 10.0,
+                        "p99", Math.round(p99.getAsDouble() * 10) / 10.0));
             }
         });
         return out;

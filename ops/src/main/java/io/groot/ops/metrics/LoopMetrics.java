@@ -50,19 +50,19 @@ public final class LoopMetrics implements AutoCloseable {
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        RecentBooks books = new RecentBooks(app.streams());
         for (String counter : new String[]{Accounting.TEXTS_RECEIVED, Accounting.TEXTS_CANDIDATES,
                 Accounting.TEXTS_DEAD_LETTERED, Accounting.REWARDS_RECEIVED, Accounting.REWARDS_JOINED,
                 Accounting.REWARDS_DUPLICATE, Accounting.REWARDS_DEAD_LETTERED, Accounting.CANDIDATES_RECEIVED,
                 Accounting.CANDIDATES_JOINED, Accounting.CANDIDATES_EXPIRED, Accounting.CONTRAST_SETS,
                 Accounting.BATCHES}) {
-            Gauge.builder("groot.books", app, a -> localBooks(a.streams()).getOrDefault(counter, 0L))
+            Gauge.builder("groot.books", books, b -> b.get().get(counter))
                     .tag("counter", counter).description("exactly-once count of this instance's partitions")
                     .register(registry);
         }
-        Gauge.builder("groot.rewards.pending", app, a -> new LoopAccount(localBooks(a.streams())).rewardsPending())
+        Gauge.builder("groot.rewards.pending", books, b -> b.get().rewardsPending())
                 .description("valid first-seen feedback still waiting for its candidates").register(registry);
-        Gauge.builder("groot.candidates.awaiting", app,
-                        a -> new LoopAccount(localBooks(a.streams())).candidatesAwaiting())
+        Gauge.builder("groot.candidates.awaiting", books, b -> b.get().candidatesAwaiting())
                 .description("candidate sets inside their window with no feedback yet").register(registry);
         ModelVersionWatcher watcher = app.watcher();
         Gauge.builder("groot.serving.version", app, a -> a.serving().version().orElse(-1))
@@ -87,13 +87,32 @@ public final class LoopMetrics implements AutoCloseable {
     /** Serving time minus a quantile of when its feedback was given; NaN until a version trained on feedback serves. */
     private static void freshness(MeterRegistry registry, ModelVersionWatcher watcher, String model,
                                   String quantile, String feedbackTimeMetric) {
-        Gauge.builder("groot.freshness.seconds", watcher, w -> w.served().map(served -> {
-                    Double given = served.record().getMetrics().get(feedbackTimeMetric);
-                    return given == null ? Double.NaN
-                            : (served.since().toEpochMilli() - given) / 1000.0;
-                }).orElse(Double.NaN))
+        Gauge.builder("groot.freshness.seconds", watcher, w -> w.served().map(served -> VersionTraining
+                        .latencySeconds(served.record(), feedbackTimeMetric, served.since()).orElse(Double.NaN))
+                        .orElse(Double.NaN))
                 .tag("model", model).tag("quantile", quantile)
                 .description("reward-to-serving latency of the serving version").register(registry);
+    }
+
+    /** The local books, read once per scrape (all the gauges of one scrape read within a second) not per gauge. */
+    private static final class RecentBooks {
+        private static final long FRESH_NANOS = 1_000_000_000L;
+        private final KafkaStreams streams;
+        private LoopAccount books;
+        private long readAt;
+
+        RecentBooks(KafkaStreams streams) {
+            this.streams = streams;
+        }
+
+        synchronized LoopAccount get() {
+            long now = System.nanoTime();
+            if (books == null || now - readAt > FRESH_NANOS) {
+                books = new LoopAccount(localBooks(streams));
+                readAt = now;
+            }
+            return books;
+        }
     }
 
     /** The books of this instance's partitions (interactive query of the local accounting stores). */

@@ -78,9 +78,9 @@ public final class LoopReport {
         row.put("trainLoss", v.getMetrics().get("train.loss"));
         row.put("gateReward", v.getMetrics().get("gate." + reward.name() + "@1"));
         row.put("parentGateReward", v.getMetrics().get("gate.serving." + reward.name() + "@1"));
-        Double given = v.getMetrics().get(VersionTraining.FEEDBACK_TIME_P50);
         // Publication minus when the median feedback was given; the watchers swap within a poll of publication.
-        row.put("freshnessP50", given == null ? null : (v.getCreatedAt().toEpochMilli() - given) / 1000.0);
+        var freshness = VersionTraining.latencySeconds(v, VersionTraining.FEEDBACK_TIME_P50, v.getCreatedAt());
+        row.put("freshnessP50", freshness.isPresent() ? freshness.getAsDouble() : null);
         return row;
     }
 

@@ -25,7 +25,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,6 +50,8 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
     private ProcessorContext<String, Routed<CandidateSet>> context;
     private Accounting accounting;
     private KeyValueStore<String, PendingRecord> buffer;
+    /** The buffered texts already parsed, so a flush does not decode them again (not after a restart). */
+    private final Map<String, TextEvent> parsed = new HashMap<>();
     private int buffered;
     private int bufferedAtLastTick;
     private int ticksWaiting;
@@ -68,6 +72,8 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
         this.context = context;
         this.accounting = Accounting.of(context, Accounting.TEXTS_STORE);
         this.buffer = context.getStateStore(BUFFER_STORE);
+        parsed.clear();
+        buffered = 0;
         try (KeyValueIterator<String, PendingRecord> all = buffer.all()) {
             all.forEachRemaining(entry -> buffered++); // restored after a restart: inferred at the next flush
         }
@@ -101,8 +107,9 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
         TopicOffset from = source.map(m -> new TopicOffset(m.topic(), m.partition(), m.offset())).orElse(null);
         // Keys sort by input offset, so a batch keeps input order.
         String order = String.format("%019d", from != null ? from.getOffset() : record.timestamp());
-        buffer.put(order + "|" + record.key(), new PendingRecord(record.timestamp(), from,
-                ByteBuffer.wrap(record.value()), 0));
+        String key = order + "|" + record.key();
+        buffer.put(key, new PendingRecord(record.timestamp(), from, ByteBuffer.wrap(record.value()), 0));
+        parsed.put(key, text);
         if (++buffered >= batch) {
             flush();
         }
@@ -135,8 +142,10 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
         }
         List<TextEvent> decoded = new ArrayList<>();
         for (KeyValue<String, PendingRecord> entry : pending) {
+            TextEvent text = parsed.remove(entry.key);
             TopicOffset from = entry.value.getSource();
-            decoded.add(texts.deserialize(from == null ? "" : from.getTopic(), bytes(entry.value)));
+            decoded.add(text != null ? text
+                    : texts.deserialize(from == null ? "" : from.getTopic(), bytes(entry.value)));
         }
         List<Routed<CandidateSet>> results = infer(pending, decoded);
         for (int i = 0; i < pending.size(); i++) {

@@ -2,14 +2,17 @@ package io.groot.trainer.service;
 
 import ai.djl.engine.Engine;
 import io.groot.schemas.ContrastSet;
+import io.groot.schemas.ModelVersion;
 import io.groot.trainer.groot.GrootTraining;
 import io.groot.trainer.model.Labeler;
 import io.groot.trainer.reward.RewardFunction;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.TreeMap;
 
@@ -26,6 +29,16 @@ public final class VersionTraining {
     public static final String FEEDBACK_TIME_P01 = "feedback.time.p01";
     public static final String FEEDBACK_TIME_P50 = "feedback.time.p50";
     public static final String FEEDBACK_TIME_P99 = "feedback.time.p99";
+
+    /**
+     * Reward-to-serving latency of a version: seconds from when its feedback was given (at the quantile that
+     * {@code feedbackTimeMetric} names) to {@code servedAt}; empty for a version not trained on timed feedback.
+     */
+    public static OptionalDouble latencySeconds(ModelVersion version, String feedbackTimeMetric, Instant servedAt) {
+        Double given = version.getMetrics().get(feedbackTimeMetric);
+        return given == null ? OptionalDouble.empty()
+                : OptionalDouble.of((servedAt.toEpochMilli() - given) / 1000.0);
+    }
 
     /** What training produced: whether the gate passes, and the metrics recorded with the version. */
     public record Outcome(boolean passes, int trainExamples, double loss, double heldOutReward,
