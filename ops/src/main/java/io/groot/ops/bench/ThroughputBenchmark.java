@@ -2,7 +2,6 @@ package io.groot.ops.bench;
 
 import io.groot.ops.broker.EmbeddedKafkaBroker;
 import io.groot.ops.broker.TopicSetup;
-import io.groot.ops.metrics.LoopMetrics;
 import io.groot.schemas.CandidateSet;
 import io.groot.schemas.ContrastSet;
 import io.groot.schemas.ModelVersion;
@@ -27,6 +26,7 @@ import io.groot.trainer.groot.GrootTraining;
 import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.LabelerArtifact;
 import io.groot.trainer.model.LabelerConfig;
+import io.groot.trainer.model.ScoredSequence;
 import io.groot.trainer.reward.RewardFunction;
 import io.groot.trainer.service.InitialVersion;
 import io.groot.trainer.service.ModelVersionLog;
@@ -75,17 +75,23 @@ public final class ThroughputBenchmark {
     private static final String MODEL = "bench";
     private final Path work;
     private final int texts;
+    private final int joinRecords;
     private final int repeats;
     private final PrintStream progress;
 
     private final Map<String, String> settings;
 
-    /** @param settings extra client and Kafka Streams settings for both sides (e.g. commit.interval.ms) */
-    public ThroughputBenchmark(Path work, int texts, int repeats, Map<String, String> settings,
+    /**
+     * @param joinRecords candidate sets and as many feedback events for the join stage, cycling through the texts:
+     *                    the join is fast enough that a few thousand records time mostly start-up
+     * @param settings    extra client and Kafka Streams settings for both sides (e.g. commit.interval.ms)
+     */
+    public ThroughputBenchmark(Path work, int texts, int joinRecords, int repeats, Map<String, String> settings,
                                PrintStream progress) {
         this.work = work;
         this.settings = settings;
         this.texts = texts;
+        this.joinRecords = joinRecords;
         this.repeats = repeats;
         this.progress = progress;
     }
@@ -159,12 +165,8 @@ public final class ThroughputBenchmark {
             try (GrootStreamsApp app = new GrootStreamsApp(client, "bench-inf-" + r, work.resolve("inf-state-" + r),
                     1, 1, topics, serdes, artifacts, loopConfig())) {
                 app.start(Duration.ofSeconds(60));
-                LongSupplier done = () -> books(app.streams(), Accounting.TEXTS_CANDIDATES);
-                timeUntil(done, half, awaitRunning(app.streams()));
-                long measuredFrom = done.getAsLong();
-                long began = System.nanoTime();
-                timeUntil(done, sentences.size(), began);
-                system[r] = perSecond(sentences.size() - measuredFrom, began);
+                LongSupplier done = () -> counted(app.streams(), Accounting.TEXTS_CANDIDATES);
+                system[r] = steadyRate(done, sentences.size(), awaitRunning(app.streams()));
             }
             try (Labeler fresh = LabelerArtifact.fromBytes(model)) {
                 batchedBeamSearch(fresh, sentences.subList(0, half));
@@ -189,10 +191,15 @@ public final class ThroughputBenchmark {
             throws Exception {
         double[] system = new double[repeats];
         double[] baseline = new double[repeats];
+        List<List<ScoredSequence>> topK = new ArrayList<>();
+        for (int from = 0; from < sentences.size(); from += LoopConfig.DEFAULT_INFERENCE_BATCH) {
+            topK.addAll(labeler.topK(sentences.subList(from, Math.min(sentences.size(),
+                    from + LoopConfig.DEFAULT_INFERENCE_BATCH)).stream().map(LabelledSentence::tokens).toList(), 4));
+        }
         for (int r = 0; r < repeats; r++) {
             Topics topics = Topics.withPrefix("join" + r + ".");
             TopicSetup.ensureTopics(client, topics, 1, (short) 1);
-            produceCandidatesAndFeedback(client, serdes, topics, labeler, sentences);
+            produceCandidatesAndFeedback(client, serdes, topics, topK, sentences);
 
             ServingModel serving = new ServingModel();
             serving.swap(1, LabelerArtifact.fromBytes(LabelerArtifact.toBytes(labeler)));
@@ -200,7 +207,7 @@ public final class ThroughputBenchmark {
             RewardJoinTopology.build(ours, topics, serdes, serving, loopConfig());
             try (KafkaStreams streams = new KafkaStreams(ours.build(), streamsProps(client, "bench-join-" + r))) {
                 streams.start();
-                system[r] = timeUntil(() -> books(streams, Accounting.CONTRAST_SETS_BATCHED), sentences.size(),
+                system[r] = steadyRate(() -> counted(streams, Accounting.REWARDS_JOINED), joinRecords,
                         awaitRunning(streams));
             } finally {
                 serving.close();
@@ -217,7 +224,7 @@ public final class ThroughputBenchmark {
                     .to(topics.trainingBatches(), Produced.with(Serdes.String(), Serdes.ByteArray()));
             try (KafkaStreams streams = new KafkaStreams(plain.build(), streamsProps(client, "bench-plain-" + r))) {
                 streams.start();
-                baseline[r] = timeUntil(joined::get, sentences.size(), awaitRunning(streams));
+                baseline[r] = steadyRate(joined::get, joinRecords, awaitRunning(streams));
             }
             progress.printf("join %d/%d: reward join %.1f/s, plain stream-stream join %.1f/s%n", r + 1, repeats,
                     system[r], baseline[r]);
@@ -303,25 +310,23 @@ public final class ThroughputBenchmark {
         return versions;
     }
 
-    private void produceCandidatesAndFeedback(Properties client, GrootSerdes serdes, Topics topics, Labeler labeler,
-                                              List<LabelledSentence> sentences) {
+    /** {@code joinRecords} requests, each with its candidates and one reference feedback event. */
+    private void produceCandidatesAndFeedback(Properties client, GrootSerdes serdes, Topics topics,
+                                              List<List<ScoredSequence>> topK, List<LabelledSentence> sentences) {
         long now = System.currentTimeMillis();
         try (KafkaProducer<String, byte[]> producer = producer(client)) {
-            for (int from = 0; from < sentences.size(); from += 32) {
-                List<LabelledSentence> batch = sentences.subList(from, Math.min(sentences.size(), from + 32));
-                var topK = labeler.topK(batch.stream().map(LabelledSentence::tokens).toList(), 4);
-                for (int i = 0; i < batch.size(); i++) {
-                    String id = "r" + (from + i);
-                    CandidateSet set = CandidateSets.of(id, batch.get(i).tokens(), MODEL, 1, topK.get(i),
-                            Instant.ofEpochMilli(now), null);
-                    RewardEvent feedback = RewardEvent.newBuilder().setRequestId(id).setEventId("e" + id)
-                            .setSource("bench").setEventTime(Instant.ofEpochMilli(now + 1))
-                            .setReferenceLabels(batch.get(i).labels()).build();
-                    producer.send(new ProducerRecord<>(topics.candidates(), null, now, id,
-                            serdes.candidates().serialize(topics.candidates(), set)));
-                    producer.send(new ProducerRecord<>(topics.rewards(), null, now + 1, id,
-                            serdes.rewards().serialize(topics.rewards(), feedback)));
-                }
+            for (int i = 0; i < joinRecords; i++) {
+                LabelledSentence sentence = sentences.get(i % sentences.size());
+                String id = "r" + i;
+                CandidateSet set = CandidateSets.of(id, sentence.tokens(), MODEL, 1, topK.get(i % sentences.size()),
+                        Instant.ofEpochMilli(now), null);
+                RewardEvent feedback = RewardEvent.newBuilder().setRequestId(id).setEventId("e" + id)
+                        .setSource("bench").setEventTime(Instant.ofEpochMilli(now + 1))
+                        .setReferenceLabels(sentence.labels()).build();
+                producer.send(new ProducerRecord<>(topics.candidates(), null, now, id,
+                        serdes.candidates().serialize(topics.candidates(), set)));
+                producer.send(new ProducerRecord<>(topics.rewards(), null, now + 1, id,
+                        serdes.rewards().serialize(topics.rewards(), feedback)));
             }
         }
     }
@@ -376,6 +381,30 @@ public final class ThroughputBenchmark {
         return System.nanoTime();
     }
 
+    /**
+     * Steady-state records per second: from when {@code count} passes half of {@code target} until it reaches
+     * it, so start-up (first fetch, JIT) and the last partial batch's wait do not count on either side.
+     */
+    private static double steadyRate(LongSupplier count, long target, long began) throws InterruptedException {
+        timeUntil(count, target / 2, began);
+        long from = count.getAsLong();
+        long measured = System.nanoTime();
+        timeUntil(count, target, measured);
+        return perSecond(target - from, measured);
+    }
+
+    /**
+     * An accounting counter of this instance, read from its Kafka Streams metric: polling the store by
+     * interactive query would contend with the stream thread for the store's cache.
+     */
+    private static long counted(KafkaStreams streams, String counter) {
+        return streams.metrics().entrySet().stream()
+                .filter(e -> e.getKey().group().equals("stream-" + Accounting.METRICS_SCOPE + "-metrics")
+                        && e.getKey().name().equals(Accounting.METRICS_OPERATION + "-total")
+                        && counter.equals(e.getKey().tags().get(Accounting.METRICS_SCOPE + "-id")))
+                .mapToLong(e -> (long) ((Number) e.getValue().metricValue()).doubleValue()).sum();
+    }
+
     /** Records per second from {@code began} until {@code count} reaches {@code target}. */
     private static double timeUntil(LongSupplier count, long target, long began) throws InterruptedException {
         long deadline = began + Duration.ofMinutes(10).toNanos();
@@ -388,9 +417,6 @@ public final class ThroughputBenchmark {
         return perSecond(target, began);
     }
 
-    private static long books(KafkaStreams streams, String counter) {
-        return LoopMetrics.localBooks(streams).getOrDefault(counter, 0L);
-    }
 
     private static double perSecond(long n, long beganNanos) {
         return n / ((System.nanoTime() - beganNanos) / 1e9);

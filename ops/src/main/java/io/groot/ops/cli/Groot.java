@@ -90,6 +90,7 @@ public final class Groot {
               --out FILE [groot-report.html]
 
             bench options: --data DIR [the built-in sample] --texts N [2000] --repeats N [3]
+              --join-records N (requests the join stage replays, cycling through the texts) [40000]
               --stages inference,join,training [all] --kafka KEY=VALUE (both sides) --out FILE [bench.json]
 
             status options:
@@ -223,6 +224,7 @@ public final class Groot {
         String data = a.string("data", null);
         int texts = a.integer("texts", 2000);
         int repeats = a.integer("repeats", 3);
+        int joinRecords = a.integer("join-records", 40_000);
         java.util.Set<String> stages = java.util.Set.of(a.string("stages", "inference,join,training").split(","));
         Path out = Path.of(a.string("out", "bench.json"));
         a.requireAllUsed();
@@ -230,7 +232,8 @@ public final class Groot {
                 : LabelledCorpus.read(Path.of(data));
         Path work = Files.createTempDirectory("groot-bench-");
         try {
-            List<ThroughputBenchmark.Ratio> ratios = new ThroughputBenchmark(work, texts, repeats, a.clientConfig(),
+            List<ThroughputBenchmark.Ratio> ratios = new ThroughputBenchmark(work, texts, joinRecords, repeats,
+                    a.clientConfig(),
                     System.err)
                     .run(corpus, stages);
             Map<String, Object> json = new LinkedHashMap<>(ThroughputBenchmark.toJson(ratios));

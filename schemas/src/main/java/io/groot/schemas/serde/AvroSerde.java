@@ -35,6 +35,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private final boolean forKey;
     private final Map<String, Integer> idsByTopic = new ConcurrentHashMap<>();
     private final Map<Integer, SpecificDatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
+    private final Map<Integer, Boolean> sameSchemaById = new ConcurrentHashMap<>();
     private final SpecificDatumWriter<T> writer;
 
     public AvroSerde(SchemaRegistry registry, Class<T> type) {
@@ -53,6 +54,26 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return readerSchema;
     }
 
+    /** The registry id this serde writes under for {@code topic}, registering the schema on first use. */
+    public int schemaId(String topic) {
+        return idsByTopic.computeIfAbsent(topic, t -> registry.register(subject(t), readerSchema));
+    }
+
+    /** The writer schema id of bytes in the wire format; they must have been checked or written by a serde. */
+    public static int writerId(byte[] bytes) {
+        return ByteBuffer.wrap(bytes, 1, 4).getInt();
+    }
+
+    /** True if bytes written under {@code writerId} hold exactly this serde's schema, so their body can be reused. */
+    public boolean writesAs(int writerId) {
+        return sameSchemaById.computeIfAbsent(writerId, id -> registry.schemaById(id).equals(readerSchema));
+    }
+
+    /** Size of the wire-format header (magic byte and schema id) in front of the Avro body. */
+    public static int headerBytes() {
+        return HEADER_BYTES;
+    }
+
     @Override
     public Serializer<T> serializer() {
         return this::serialize;
@@ -67,7 +88,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         if (record == null) {
             return null;
         }
-        int id = idsByTopic.computeIfAbsent(topic, t -> registry.register(subject(t), readerSchema));
+        int id = schemaId(topic);
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         out.write(MAGIC_BYTE);
         out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
@@ -82,6 +103,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return out.toByteArray();
     }
 
+    /** Writes the record's Avro body alone (no wire-format header), for encoders that embed it. */
+    public void writeBody(T record, BinaryEncoder encoder) throws IOException {
+        writer.write(record, encoder);
+    }
+
     public T deserialize(String topic, byte[] bytes) {
         if (bytes == null) {
             return null;
@@ -91,7 +117,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
                     + "4-byte schema id, got " + bytes.length + " bytes starting " + (bytes.length > 0 ? bytes[0] : "-")
                     + ") on topic " + topic);
         }
-        int writerId = ByteBuffer.wrap(bytes, 1, 4).getInt();
+        int writerId = writerId(bytes);
         SpecificDatumReader<T> reader = readersByWriterId.computeIfAbsent(writerId,
                 id -> new SpecificDatumReader<>(registry.schemaById(id), readerSchema));
         try {

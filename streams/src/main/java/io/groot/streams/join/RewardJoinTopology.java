@@ -4,6 +4,7 @@ import io.groot.schemas.ContrastSet;
 import io.groot.schemas.DeadLetter;
 import io.groot.schemas.Topics;
 import io.groot.schemas.serde.GrootSerdes;
+import io.groot.schemas.serde.TrainingBatchEncoder;
 import io.groot.streams.LoopConfig;
 import io.groot.streams.accounting.Accounting;
 import io.groot.streams.common.DeadLetters;
@@ -40,8 +41,9 @@ public final class RewardJoinTopology {
         builder.addStateStore(Accounting.storeBuilder(Accounting.REWARDS_STORE));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_REWARD_EVENTS_STORE),
                 Serdes.String(), Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_CONTRAST_SETS_STORE),
-                Serdes.String(), serdes.contrastSets()));
+        // At most one batch per task waits here, so memory (restored from the changelog) beats RocksDB.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_CONTRAST_SETS_STORE),
+                Serdes.String(), Serdes.ByteArray()));
         for (String store : new String[]{RewardJoiner.CANDIDATES_STORE, RewardJoiner.FEEDBACK_STORE}) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
                     Serdes.String(), serdes.pendingRecords()));
@@ -75,9 +77,11 @@ public final class RewardJoinTopology {
                                 Accounting.REWARDS_STORE),
                 "joined", topics.deadLetters(), deadLetters);
 
-        contrastSets.process(() -> new ContrastBatcher(config.batchSize(), config.batchMaxWait()),
+        TrainingBatchEncoder batches = new TrainingBatchEncoder(serdes.trainingBatches(), serdes.contrastSets());
+        contrastSets.process(() -> new ContrastBatcher(config.batchSize(), config.batchMaxWait(),
+                                serdes.contrastSets(), batches, topics.trainingBatches()),
                         Named.as("batch-contrast-sets"), PENDING_CONTRAST_SETS_STORE, Accounting.REWARDS_STORE)
-                .to(topics.trainingBatches(), Produced.with(Serdes.String(), serdes.trainingBatches())
+                .to(topics.trainingBatches(), Produced.with(Serdes.String(), Serdes.ByteArray())
                         .withName("training-batches"));
     }
 }

@@ -251,9 +251,10 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
         return time > Long.MAX_VALUE - span ? Long.MAX_VALUE : time + span;
     }
 
-    /** Zero-padded so that the string order of keys is their numeric order. */
-    private static String padded(long millis) {
-        return String.format("%019d", Math.max(0, millis));
+    /** Zero-padded to 19 digits (any non-negative long) so that the string order of keys is their numeric order. */
+    static String padded(long value) {
+        String digits = Long.toString(Math.max(0, value));
+        return "0".repeat(19 - digits.length()) + digits; // String.format costs more than the rest of the key
     }
 
     private static String offsetOrTime(PendingRecord pending) {
