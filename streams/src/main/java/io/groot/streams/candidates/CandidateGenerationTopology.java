@@ -26,7 +26,8 @@ public final class CandidateGenerationTopology {
     public static KStream<String, CandidateSet> build(StreamsBuilder builder, Topics topics, GrootSerdes serdes,
                                                       ServingModel serving, LoopConfig config) {
         builder.addStateStore(Accounting.storeBuilder(Accounting.TEXTS_STORE));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
+        // At most one batch of texts per task waits here, so memory (restored from the changelog) beats RocksDB.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(
                 CandidateGenerator.BUFFER_STORE), Serdes.String(), serdes.pendingRecords()));
         KStream<String, byte[]> texts = builder.stream(topics.texts(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("texts"));

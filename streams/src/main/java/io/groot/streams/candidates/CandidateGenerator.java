@@ -9,6 +9,7 @@ import io.groot.streams.accounting.Accounting;
 import io.groot.streams.common.Buffers;
 import io.groot.streams.common.DeadLetters;
 import io.groot.streams.common.Routed;
+import io.groot.streams.common.SortableKeys;
 import io.groot.streams.serving.ServingModel;
 import io.groot.trainer.groot.CandidateSets;
 import io.groot.trainer.model.ScoredSequence;
@@ -106,7 +107,7 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
         }
         TopicOffset from = source.map(m -> new TopicOffset(m.topic(), m.partition(), m.offset())).orElse(null);
         // Keys sort by input offset, so a batch keeps input order.
-        String order = String.format("%019d", from != null ? from.getOffset() : record.timestamp());
+        String order = SortableKeys.padded(from != null ? from.getOffset() : record.timestamp());
         String key = order + "|" + record.key();
         buffer.put(key, new PendingRecord(record.timestamp(), from, ByteBuffer.wrap(record.value()), 0));
         parsed.put(key, text);

@@ -11,6 +11,7 @@ import io.groot.streams.accounting.Accounting;
 import io.groot.streams.common.Buffers;
 import io.groot.streams.common.DeadLetters;
 import io.groot.streams.common.Routed;
+import io.groot.streams.common.SortableKeys;
 import io.groot.trainer.groot.ContrastSetBuilder;
 import io.groot.trainer.groot.InvalidFeedbackException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -215,7 +216,8 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
     /** Index entries of {@code kind} whose deadline is before {@code streamTime}. */
     private List<KeyValue<String, Long>> due(String kind, long streamTime) {
         List<KeyValue<String, Long>> due = new ArrayList<>();
-        try (KeyValueIterator<String, Long> it = deadlines.range(kind + "|", kind + "|" + padded(streamTime))) {
+        try (KeyValueIterator<String, Long> it = deadlines.range(kind + "|",
+                kind + "|" + SortableKeys.padded(streamTime))) {
             it.forEachRemaining(due::add);
         }
         return due;
@@ -240,7 +242,7 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
     }
 
     private static String deadlineKey(String kind, long deadline, String storeKey) {
-        return kind + "|" + padded(deadline) + "|" + storeKey;
+        return kind + "|" + SortableKeys.padded(deadline) + "|" + storeKey;
     }
 
     private static String storeKeyOf(String deadlineKey) {
@@ -251,14 +253,9 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
         return time > Long.MAX_VALUE - span ? Long.MAX_VALUE : time + span;
     }
 
-    /** Zero-padded to 19 digits (any non-negative long) so that the string order of keys is their numeric order. */
-    static String padded(long value) {
-        String digits = Long.toString(Math.max(0, value));
-        return "0".repeat(19 - digits.length()) + digits; // String.format costs more than the rest of the key
-    }
-
     private static String offsetOrTime(PendingRecord pending) {
-        return padded(pending.getSource() != null ? pending.getSource().getOffset() : pending.getRecordTime());
+        return SortableKeys.padded(pending.getSource() != null ? pending.getSource().getOffset()
+                : pending.getRecordTime());
     }
 
     private static String topicOf(PendingRecord pending) {

@@ -85,22 +85,36 @@ final class BeamSearch {
         return results;
     }
 
-    /** The k best (beam, label) extensions of beams [from, to) of one sentence, best first. */
+    /**
+     * The k best (beam, label) extensions of beams [from, to) of one sentence, best first; on equal scores the
+     * earlier extension (lower beam, then lower label) wins. One pass keeping the k best by insertion: the pool is
+     * beams x labels and k is small, so sorting the whole pool cost more than the decoder step.
+     */
     private static void selectTop(int from, int to, int labels, int k, double[] scores, float[] logProbs,
                                   List<int[]> chosen, List<Double> chosenScores) {
         int pool = (to - from) * labels;
-        Integer[] order = new Integer[pool];
-        double[] extended = new double[pool];
+        int limit = Math.min(k, pool);
+        int[] best = new int[limit];
+        double[] bestScores = new double[limit];
+        int size = 0;
         for (int i = 0; i < pool; i++) {
             int beam = from + i / labels;
-            extended[i] = scores[beam] + logProbs[beam * labels + i % labels];
-            order[i] = i;
+            double extended = scores[beam] + logProbs[beam * labels + i % labels];
+            if (size == limit && !(extended > bestScores[size - 1])) {
+                continue;
+            }
+            int at = size < limit ? size++ : limit - 1;
+            while (at > 0 && extended > bestScores[at - 1]) {
+                best[at] = best[at - 1];
+                bestScores[at] = bestScores[at - 1];
+                at--;
+            }
+            best[at] = i;
+            bestScores[at] = extended;
         }
-        Arrays.sort(order, (a, b) -> extended[a] != extended[b] ? Double.compare(extended[b], extended[a])
-                : Integer.compare(a, b));
-        for (int i = 0; i < Math.min(k, pool); i++) {
-            chosen.add(new int[]{from + order[i] / labels, order[i] % labels});
-            chosenScores.add(extended[order[i]]);
+        for (int i = 0; i < size; i++) {
+            chosen.add(new int[]{from + best[i] / labels, best[i] % labels});
+            chosenScores.add(bestScores[i]);
         }
     }
 }
