@@ -49,4 +49,19 @@ class RewardFunctionTest {
         assertThrows(IllegalArgumentException.class, () -> RewardFunction.parse("bleu"));
         assertThrows(IllegalArgumentException.class, () -> new SpanFBeta(1).reward(none, GOLD));
     }
+
+    @Test
+    void scoringAgainstOneReferenceEqualsScoringPairs() {
+        List<List<String>> candidates = List.of(GOLD, List.of("B-city", "I-city", "O", "O", "O"),
+                List.of("O", "B-city", "O", "B-date", "I-date"), List.of("O", "O", "O", "O", "O"),
+                List.of("I-city", "I-city", "B-date", "B-date", "O"));
+        for (String name : List.of("f0.5", "f1", "f2", "token-accuracy", "exact-match")) {
+            RewardFunction reward = RewardFunction.parse(name);
+            var against = reward.against(GOLD);
+            for (List<String> candidate : candidates) {
+                assertEquals(reward.reward(candidate, GOLD), against.applyAsDouble(candidate), 1e-15, name);
+            }
+            assertThrows(IllegalArgumentException.class, () -> against.applyAsDouble(List.of("O")), name);
+        }
+    }
 }

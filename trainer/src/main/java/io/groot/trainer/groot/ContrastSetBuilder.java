@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * GROOT's correct step for one request: scores the model's candidates against the feedback, adds corrected
@@ -64,8 +65,9 @@ public final class ContrastSetBuilder {
         }
         List<ContrastMember> members = new ArrayList<>();
         Set<List<String>> seen = new HashSet<>();
+        ToDoubleFunction<List<String>> reward = rewardFunction.against(reference);
         for (Candidate candidate : candidates.getCandidates()) {
-            add(members, seen, candidate.getLabels(), Origin.MODEL, reference, candidate.getRank(),
+            add(members, seen, candidate.getLabels(), Origin.MODEL, reward, candidate.getRank(),
                     candidate.getLogProb());
         }
         if (!correct) {
@@ -73,18 +75,18 @@ public final class ContrastSetBuilder {
         }
         for (Candidate candidate : candidates.getCandidates()) {
             for (List<String> corrected : corrector.correct(candidate.getLabels(), reference)) {
-                add(members, seen, corrected, Origin.CORRECTED, reference, null, null);
+                add(members, seen, corrected, Origin.CORRECTED, reward, null, null);
             }
         }
-        add(members, seen, reference, Origin.REFERENCE, reference, null, null);
+        add(members, seen, reference, Origin.REFERENCE, reward, null, null);
         return members;
     }
 
-    private void add(List<ContrastMember> members, Set<List<String>> seen, List<String> labels, Origin origin,
-                     List<String> reference, Integer rank, Double logProb) {
-        if (seen.add(List.copyOf(labels))) {
-            members.add(new ContrastMember(List.copyOf(labels), rewardFunction.reward(labels, reference), origin,
-                    rank, logProb));
+    private static void add(List<ContrastMember> members, Set<List<String>> seen, List<String> labels,
+                            Origin origin, ToDoubleFunction<List<String>> reward, Integer rank, Double logProb) {
+        List<String> copy = List.copyOf(labels);
+        if (seen.add(copy)) {
+            members.add(new ContrastMember(copy, reward.applyAsDouble(copy), origin, rank, logProb));
         }
     }
 

@@ -1,11 +1,17 @@
 package io.groot.trainer.reward;
 
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /** A black-box reward R(candidate, reference) in [0, 1]; both are label sequences of the same length. */
 public interface RewardFunction {
 
     double reward(List<String> candidate, List<String> reference);
+
+    /** R(., reference) for scoring many candidates against one reference (a function may parse it once). */
+    default ToDoubleFunction<List<String>> against(List<String> reference) {
+        return candidate -> reward(candidate, reference);
+    }
 
     /** Stable name, recorded with every contrast set (e.g. "f0.5", "token-accuracy"). */
     String name();

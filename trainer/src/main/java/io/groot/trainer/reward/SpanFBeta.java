@@ -3,6 +3,7 @@ package io.groot.trainer.reward;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Span-level F-beta: a predicted span counts only if its type and both bounds match. beta &lt; 1 weighs
@@ -21,8 +22,20 @@ public final class SpanFBeta implements RewardFunction {
     @Override
     public double reward(List<String> candidate, List<String> reference) {
         RewardFunction.requireSameLength(candidate, reference);
-        Set<Span> predicted = new HashSet<>(Span.of(candidate));
+        return score(candidate, new HashSet<>(Span.of(reference)));
+    }
+
+    @Override
+    public ToDoubleFunction<List<String>> against(List<String> reference) {
         Set<Span> gold = new HashSet<>(Span.of(reference));
+        return candidate -> {
+            RewardFunction.requireSameLength(candidate, reference);
+            return score(candidate, gold);
+        };
+    }
+
+    private double score(List<String> candidate, Set<Span> gold) {
+        Set<Span> predicted = new HashSet<>(Span.of(candidate));
         if (predicted.isEmpty() && gold.isEmpty()) {
             return 1.0;
         }
