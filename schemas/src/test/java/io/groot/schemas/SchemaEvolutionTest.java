@@ -84,13 +84,14 @@ class SchemaEvolutionTest {
         assertEquals(other + 1, reopened.register("c-value", ModelVersion.getClassSchema()));
     }
 
-    private static Schema withoutField(Schema schema, String dropped) {
+    static Schema withoutField(Schema schema, String dropped) {
         List<Schema.Field> fields = schema.getFields().stream().filter(f -> !f.name().equals(dropped))
                 .map(f -> new Schema.Field(f, f.schema())).toList();
         return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
     }
 
-    private static byte[] wire(int id, Schema schema, GenericRecord record) throws Exception {
+    /** A record in the wire format under {@code id}, written by a generic writer of {@code schema}. */
+    static byte[] wire(int id, Schema schema, GenericRecord record) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(0);
         out.write(ByteBuffer.allocate(4).putInt(id).array());

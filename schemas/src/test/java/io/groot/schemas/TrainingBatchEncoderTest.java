@@ -5,14 +5,12 @@ import io.groot.schemas.serde.GrootSerdes;
 import io.groot.schemas.serde.TrainingBatchEncoder;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,28 +45,16 @@ class TrainingBatchEncoderTest {
     @Test
     void reencodesASetWrittenUnderAnOlderSchema() throws Exception {
         // A set kept in state from before feedbackTime existed: its body alone would not fit the batch's schema.
-        Schema current = ContrastSet.getClassSchema();
-        List<Schema.Field> fields = new ArrayList<>();
-        for (Schema.Field f : current.getFields()) {
-            if (!f.name().equals("feedbackTime")) {
-                fields.add(new Schema.Field(f, f.schema()));
-            }
-        }
-        Schema old = Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
+        Schema old = SchemaEvolutionTest.withoutField(ContrastSet.getClassSchema(), "feedbackTime");
         int oldId = registry.register(STORE_TOPIC + "-value", old);
         ContrastSet set = set("r9", null);
         GenericRecord record = new GenericData.Record(old);
         for (Schema.Field f : old.getFields()) {
-            record.put(f.name(), GenericData.get().deepCopy(f.schema(), genericValue(set, f.name())));
+            record.put(f.name(), genericValue(set, f.name()));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(oldId).array());
-        BinaryEncoder binary = EncoderFactory.get().directBinaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(old).write(record, binary);
-        binary.flush();
+        byte[] written = SchemaEvolutionTest.wire(oldId, old, record);
 
-        byte[] assembled = encoder.encode(TOPIC, "b", Instant.EPOCH, List.of(out.toByteArray(),
+        byte[] assembled = encoder.encode(TOPIC, "b", Instant.EPOCH, List.of(written,
                 serdes.contrastSets().serialize(STORE_TOPIC, set("r10", 5L))));
 
         TrainingBatch read = serdes.trainingBatches().deserialize(TOPIC, assembled);
