@@ -277,15 +277,11 @@ public final class ThroughputBenchmark {
                 try (KafkaProducer<String, byte[]> producer = producer(client)) {
                     batchRecords(serdes, topics, sets.subList(0, half)).forEach(producer::send);
                     producer.flush();
-                    while (trainer.publishedVersions() < 1) {
-                        Thread.sleep(1);
-                    }
+                    // Watched in process: polling the versions topic would compete with the trainer for CPU.
+                    timeUntil(trainer::publishedVersions, 1, System.nanoTime());
                     secondHalf.forEach(producer::send);
                 }
-                // Watched in process: polling the versions topic from here would compete with the trainer for CPU.
-                while (trainer.publishedVersions() < 2) {
-                    Thread.sleep(5);
-                }
+                timeUntil(trainer::publishedVersions, 2, System.nanoTime());
                 List<ModelVersion> versions = awaitVersions(client, serdes, topics, 3);
                 double cycle = Duration.between(versions.get(1).getCreatedAt(), versions.get(2).getCreatedAt())
                         .toNanos() / 1e9;

@@ -1,0 +1,41 @@
+package io.groot.ops.bench;
+
+import io.groot.ops.demo.SampleCorpus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Keeps {@code groot bench} runnable: every stage completes on a real broker at a tiny size and yields positive,
+ * finite rates on both sides. It checks no speed (that is the benchmark's job, not a test's).
+ */
+class ThroughputBenchmarkTest {
+
+    @Test
+    void everyStageRunsBothSidesToTheEnd(@TempDir Path work) throws Exception {
+        ThroughputBenchmark bench = new ThroughputBenchmark(work, 160, 1_000, 1, Map.of(),
+                new PrintStream(OutputStream.nullOutputStream()));
+
+        List<ThroughputBenchmark.Ratio> ratios = bench.run(SampleCorpus.generate(400, 50, 3),
+                Set.of("inference", "join", "training"));
+
+        assertEquals(List.of("inference", "join and batching", "training"),
+                ratios.stream().map(ThroughputBenchmark.Ratio::stage).toList());
+        for (ThroughputBenchmark.Ratio ratio : ratios) {
+            assertTrue(ratio.systemMedian() > 0 && Double.isFinite(ratio.systemMedian()), ratio.stage());
+            assertTrue(ratio.baselineMedian() > 0 && Double.isFinite(ratio.baselineMedian()), ratio.stage());
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> join = (Map<String, Object>) ThroughputBenchmark.toJson(ratios).get("join and batching");
+        assertEquals(ratios.get(1).ratio(), (Double) join.get("ratio"), 1e-12);
+    }
+}
