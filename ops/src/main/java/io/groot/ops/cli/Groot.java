@@ -110,6 +110,8 @@ public final class Groot {
               --rounds N                 GROOT rounds; the NLL ablation gets as many extra epochs [3]
               --tau X --alpha X --lambda X   GROOT loss settings [0.1, 0, 0.5]
               --max-corrections N        corrected sequences per candidate [4]
+              --nll-lr X --groot-lr X    Adam learning rates: maximum likelihood (also its continued
+                                         ablation), GROOT rounds [0.002, 0.0005]
               --max-train N              train on the first N sentences only [all]
               --seed N                   random seed [42]
               --seeds N                  repeat with seeds seed..seed+N-1; report mean and std per metric [1]
@@ -157,8 +159,9 @@ public final class Groot {
                 a.number("alpha", d.objective().alpha()), a.number("lambda", d.objective().lambda()));
         QualityBenchmarkConfig config = new QualityBenchmarkConfig(a.string("reward", d.reward()),
                 a.integer("k", d.k()), a.integer("nll-epochs", d.nllEpochs()), a.integer("rounds", d.rounds()),
-                objective, a.integer("max-corrections", d.maxCorrections()), d.nllLearningRate(),
-                d.grootLearningRate(), d.batchSize(), a.integer("max-train", d.maxTrain()),
+                objective, a.integer("max-corrections", d.maxCorrections()),
+                (float) a.number("nll-lr", d.nllLearningRate()), (float) a.number("groot-lr", d.grootLearningRate()),
+                d.batchSize(), a.integer("max-train", d.maxTrain()),
                 a.integer("seed", d.seed()), d.architecture());
         Path out = Path.of(a.string("out", "bench-quality.json"));
         int seeds = a.integer("seeds", 1);
