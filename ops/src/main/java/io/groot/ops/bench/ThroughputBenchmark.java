@@ -412,11 +412,7 @@ public final class ThroughputBenchmark {
      * interactive query would contend with the stream thread for the store's cache.
      */
     private static long counted(KafkaStreams streams, String counter) {
-        return streams.metrics().entrySet().stream()
-                .filter(e -> e.getKey().group().equals("stream-" + Accounting.METRICS_SCOPE + "-metrics")
-                        && e.getKey().name().equals(Accounting.METRICS_OPERATION + "-total")
-                        && counter.equals(e.getKey().tags().get(Accounting.METRICS_SCOPE + "-id")))
-                .mapToLong(e -> (long) ((Number) e.getValue().metricValue()).doubleValue()).sum();
+        return Accounting.metricTotal(streams.metrics(), counter);
     }
 
     /** Records per second from {@code began} until {@code count} reaches {@code target}. */

@@ -28,7 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     public static final byte MAGIC_BYTE = 0;
-    private static final int HEADER_BYTES = 5;
+    /** Size of the wire-format header (magic byte and schema id) in front of the Avro body. */
+    public static final int HEADER_BYTES = 5;
 
     private final SchemaRegistry registry;
     private final Schema readerSchema;
@@ -67,11 +68,6 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     /** True if bytes written under {@code writerId} hold exactly this serde's schema, so their body can be reused. */
     public boolean writesAs(int writerId) {
         return sameSchemaById.computeIfAbsent(writerId, id -> registry.schemaById(id).equals(readerSchema));
-    }
-
-    /** Size of the wire-format header (magic byte and schema id) in front of the Avro body. */
-    public static int headerBytes() {
-        return HEADER_BYTES;
     }
 
     @Override

@@ -56,7 +56,7 @@ public final class TrainingBatchEncoder {
             for (byte[] set : encodedSets) {
                 encoder.startItem();
                 if (sets.writesAs(AvroSerde.writerId(set))) {
-                    encoder.writeFixed(set, AvroSerde.headerBytes(), set.length - AvroSerde.headerBytes());
+                    encoder.writeFixed(set, AvroSerde.HEADER_BYTES, set.length - AvroSerde.HEADER_BYTES);
                 } else {
                     sets.writeBody(sets.deserialize(topic, set), encoder);
                 }

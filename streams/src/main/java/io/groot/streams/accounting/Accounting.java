@@ -1,5 +1,7 @@
 package io.groot.streams.accounting;
 
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsMetrics;
@@ -76,6 +78,18 @@ public final class Accounting {
         for (long i = 0; i < amount; i++) {
             sensor.record();
         }
+    }
+
+    /**
+     * This instance's total for {@code counter} from Kafka Streams metrics ({@code KafkaStreams.metrics()}): a
+     * cheap read for dashboards and benchmarks, per instance and not exactly-once (the store is the truth).
+     */
+    public static long metricTotal(Map<MetricName, ? extends Metric> metrics, String counter) {
+        return metrics.entrySet().stream()
+                .filter(e -> e.getKey().group().equals("stream-" + METRICS_SCOPE + "-metrics")
+                        && e.getKey().name().equals(METRICS_OPERATION + "-total")
+                        && counter.equals(e.getKey().tags().get(METRICS_SCOPE + "-id")))
+                .mapToLong(e -> (long) ((Number) e.getValue().metricValue()).doubleValue()).sum();
     }
 
     /** Counts a dead letter under {@code kind.dead-lettered} and, by reason, {@code kind.dead-lettered.reason}. */
