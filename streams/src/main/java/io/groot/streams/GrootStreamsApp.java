@@ -38,7 +38,7 @@ import java.util.concurrent.TimeoutException;
 public final class GrootStreamsApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GrootStreamsApp.class);
 
-    private final ServingModel serving = new ServingModel();
+    private final ServingModel serving;
     private final ModelVersionWatcher watcher;
     private final Thread watcherThread;
     private final KafkaStreams streams;
@@ -53,6 +53,7 @@ public final class GrootStreamsApp implements AutoCloseable {
         this.clientConfig = clientConfig;
         this.applicationId = applicationId;
         this.topics = topics;
+        this.serving = new ServingModel(streamThreads);
         this.watcher = new ModelVersionWatcher(clientConfig, topics.modelVersions(), config.modelName(),
                 serdes.modelVersions(), artifacts, serving);
         this.watcherThread = new Thread(watcher, "groot-model-watcher");

@@ -16,19 +16,33 @@ import java.time.Duration;
  * @param batchMaxWait   ... or whatever is pending after this long (wall clock), whichever comes first
  * @param inferenceBatch texts run through one batched beam search ...
  * @param inferenceWait  ... or whatever texts wait after this long (wall clock), whichever comes first
+ * @param inferencePipeline batches a task may hand to the inference threads before it waits for the oldest, so
+ *                       that its stream thread goes on reading and committing while the model works; 0 runs the
+ *                       model on the stream thread
  */
 public record LoopConfig(String modelName, int beamWidth, int maxTokens, Duration rewardWindow, Duration grace,
                          String rewardFunction, int maxCorrections, int batchSize, Duration batchMaxWait,
-                         int inferenceBatch, Duration inferenceWait) {
+                         int inferenceBatch, Duration inferenceWait, int inferencePipeline) {
 
     public static final int DEFAULT_INFERENCE_BATCH = 32;
     public static final Duration DEFAULT_INFERENCE_WAIT = Duration.ofMillis(20);
+    /**
+     * One batch with the model while the next fills; when the next is full it queues behind the first and the
+     * stream thread waits for the first, so the model is kept busy under load.
+     */
+    public static final int DEFAULT_INFERENCE_PIPELINE = 1;
+
+    public LoopConfig {
+        if (inferenceBatch < 1 || inferencePipeline < 0) {
+            throw new IllegalArgumentException("inference batch must be at least 1 and pipeline depth at least 0");
+        }
+    }
 
     /** With the default inference batching (32 texts or 20 ms). */
     public LoopConfig(String modelName, int beamWidth, int maxTokens, Duration rewardWindow, Duration grace,
                       String rewardFunction, int maxCorrections, int batchSize, Duration batchMaxWait) {
         this(modelName, beamWidth, maxTokens, rewardWindow, grace, rewardFunction, maxCorrections, batchSize,
-                batchMaxWait, DEFAULT_INFERENCE_BATCH, DEFAULT_INFERENCE_WAIT);
+                batchMaxWait, DEFAULT_INFERENCE_BATCH, DEFAULT_INFERENCE_WAIT, DEFAULT_INFERENCE_PIPELINE);
     }
 
     public static LoopConfig defaults(String modelName) {
@@ -38,6 +52,11 @@ public record LoopConfig(String modelName, int beamWidth, int maxTokens, Duratio
 
     public LoopConfig withInferenceBatching(int texts, Duration wait) {
         return new LoopConfig(modelName, beamWidth, maxTokens, rewardWindow, grace, rewardFunction, maxCorrections,
-                batchSize, batchMaxWait, texts, wait);
+                batchSize, batchMaxWait, texts, wait, inferencePipeline);
+    }
+
+    public LoopConfig withInferencePipeline(int batches) {
+        return new LoopConfig(modelName, beamWidth, maxTokens, rewardWindow, grace, rewardFunction, maxCorrections,
+                batchSize, batchMaxWait, inferenceBatch, inferenceWait, batches);
     }
 }

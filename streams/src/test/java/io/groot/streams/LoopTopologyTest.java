@@ -36,6 +36,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,7 +65,8 @@ class LoopTopologyTest {
                 Vocabulary.build(List.of(TOKENS), List.of("B-city", "I-city", "O")), 1));
         LoopConfig config = new LoopConfig("slots", 3, 6, Duration.ofMinutes(5), Duration.ofMinutes(1), "f1", 4, 2,
                 Duration.ofSeconds(10))
-                .withInferenceBatching(1, Duration.ofMillis(100));
+                .withInferenceBatching(1, Duration.ofMillis(100))
+                .withInferencePipeline(0); // the model on the stream thread: outputs follow inputs deterministically
         driver = new TopologyTestDriver(GrootStreamsApp.topology(topics, serdes, serving, config),
                 GrootStreamsApp.streamsProperties(new java.util.Properties() {{
                     put("bootstrap.servers", "unused:9092");
@@ -100,7 +104,7 @@ class LoopTopologyTest {
     void textsWaitForABatchOrTheMaxWaitAndKeepTheirOrder(@TempDir Path other) {
         driver.close();
         LoopConfig batching = new LoopConfig("slots", 3, 6, Duration.ofMinutes(5), Duration.ofMinutes(1), "f1", 4, 2,
-                Duration.ofSeconds(10)).withInferenceBatching(3, Duration.ofMillis(100));
+                Duration.ofSeconds(10)).withInferenceBatching(3, Duration.ofMillis(100)).withInferencePipeline(0);
         driver = new TopologyTestDriver(GrootStreamsApp.topology(topics, serdes, serving, batching),
                 GrootStreamsApp.streamsProperties(new java.util.Properties() {{
                     put("bootstrap.servers", "unused:9092");
@@ -122,6 +126,47 @@ class LoopTopologyTest {
         sendText("e", TOKENS, T0);
         assertEquals(List.of("c", "d", "e"), candidates.readValuesToList().stream().map(CandidateSet::getRequestId)
                 .toList(), "a full batch goes at once, in input order");
+        assertEquals(0, account().textsUnaccounted());
+    }
+
+    @Test
+    void withAPipelineTheStreamThreadReadsOnWhileTheModelWorksAndOutputKeepsInputOrder(@TempDir Path other)
+            throws Exception {
+        driver.close();
+        LoopConfig pipelined = new LoopConfig("slots", 3, 6, Duration.ofMinutes(5), Duration.ofMinutes(1), "f1", 4, 2,
+                Duration.ofSeconds(10)).withInferenceBatching(2, Duration.ofMillis(100)).withInferencePipeline(1);
+        driver = new TopologyTestDriver(GrootStreamsApp.topology(topics, serdes, serving, pipelined),
+                GrootStreamsApp.streamsProperties(new java.util.Properties() {{
+                    put("bootstrap.servers", "unused:9092");
+                }}, "pipeline-test", other, 1), T0);
+        texts = driver.createInputTopic(topics.texts(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        candidates = driver.createOutputTopic(topics.candidates(), Serdes.String().deserializer(),
+                serdes.candidates().deserializer());
+        CountDownLatch modelBusy = new CountDownLatch(1);
+        CompletableFuture<Object> occupied = serving.submit((version, labeler) -> {
+            try {
+                return modelBusy.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        sendText("a", TOKENS, T0);
+        sendText("b", TOKENS, T0);
+        sendText("c", TOKENS, T0);
+        assertTrue(candidates.isEmpty(), "the first batch is with the (busy) model; the stream thread is not held");
+        assertEquals(3, account().get(Accounting.TEXTS_RECEIVED) - account().get(Accounting.TEXTS_CANDIDATES));
+        modelBusy.countDown();
+        occupied.get(30, TimeUnit.SECONDS);
+        sendText("d", TOKENS, T0); // a second full batch: waits for the first, which is then forwarded
+        List<String> out = new java.util.ArrayList<>(candidates.readValuesToList().stream()
+                .map(CandidateSet::getRequestId).toList());
+        assertEquals(List.of("a", "b"), out);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (out.size() < 4 && System.nanoTime() < deadline) {
+            driver.advanceWallClockTime(Duration.ofMillis(25)); // ticks forward finished batches
+            candidates.readValuesToList().forEach(set -> out.add(set.getRequestId()));
+        }
+        assertEquals(List.of("a", "b", "c", "d"), out, "in input order, each once");
         assertEquals(0, account().textsUnaccounted());
     }
 

@@ -41,6 +41,8 @@ final class StreamsCommand {
               --batch-max-wait-ms N      or whatever is pending after this long [2000]
               --inference-batch N        texts per batched beam search [32]
               --inference-wait-ms N      a partial batch waits at most this long [20]
+              --inference-pipeline N     batches a task hands to the model before waiting; 0 = on the stream
+                                         thread [1]
               --metrics-port N           Prometheus scrape endpoint at http://<metrics-host>:N/metrics [off]
               --metrics-host H           interface the endpoint listens on [127.0.0.1]
               --kafka KEY=VALUE          extra Kafka client setting, repeatable (security.protocol, sasl.*, ssl.*)
@@ -63,7 +65,8 @@ final class StreamsCommand {
                 a.integer("batch-size", d.batchSize()),
                 Duration.ofMillis(a.longNumber("batch-max-wait-ms", d.batchMaxWait().toMillis())))
                 .withInferenceBatching(a.integer("inference-batch", d.inferenceBatch()),
-                        Duration.ofMillis(a.longNumber("inference-wait-ms", d.inferenceWait().toMillis())));
+                        Duration.ofMillis(a.longNumber("inference-wait-ms", d.inferenceWait().toMillis())))
+                .withInferencePipeline(a.integer("inference-pipeline", d.inferencePipeline()));
         String applicationId = a.string("application-id", GrootStreamsApp.defaultApplicationId(config.modelName()));
         Topics topics = Topics.withPrefix(a.string("topic-prefix", "groot."));
         int threads = a.integer("threads", 1);

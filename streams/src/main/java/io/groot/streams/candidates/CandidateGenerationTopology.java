@@ -33,7 +33,8 @@ public final class CandidateGenerationTopology {
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("texts"));
         KStream<String, CandidateSet> candidates = DeadLetters.split(
                 texts.process(() -> new CandidateGenerator(serdes.texts(), serving, config.modelName(),
-                        config.beamWidth(), config.maxTokens(), config.inferenceBatch(), config.inferenceWait()),
+                        config.beamWidth(), config.maxTokens(), config.inferenceBatch(), config.inferenceWait(),
+                        config.inferencePipeline()),
                         Named.as("generate-candidates"), Accounting.TEXTS_STORE, CandidateGenerator.BUFFER_STORE),
                 "texts", topics.deadLetters(), Produced.with(Serdes.String(), serdes.deadLetters()));
         candidates.to(topics.candidates(), Produced.with(Serdes.String(), serdes.candidates()).withName("candidates"));

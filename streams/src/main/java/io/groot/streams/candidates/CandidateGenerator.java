@@ -12,9 +12,9 @@ import io.groot.streams.common.Routed;
 import io.groot.streams.common.SortableKeys;
 import io.groot.streams.serving.ServingModel;
 import io.groot.trainer.groot.CandidateSets;
+import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.ScoredSequence;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -25,17 +25,27 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * Runs the serving model's beam search on texts, a batch at a time; unusable texts become dead letters with the
  * reason at once. Usable texts wait in a changelogged buffer until {@code batch} of them are there or
- * {@code maxWait} has passed, so a crash between input commit and inference loses nothing (exactly-once). Every
- * text is counted as candidates or as a dead letter in the same transaction that writes it.
+ * {@code maxWait} has passed, and stay there until their candidates are forwarded, so a crash between input commit
+ * and inference loses nothing (exactly-once). Every text is counted as candidates or as a dead letter in the same
+ * transaction that writes it.
+ *
+ * <p>Batches go to the serving model's inference threads ({@code pipeline} of them at most per task), and the
+ * stream thread reads and commits meanwhile: a commit blocks for the broker's round trips, which would otherwise
+ * idle the model. Results are forwarded on the stream thread, in input order, as soon as they are ready; when a
+ * new batch would exceed the pipeline, the stream thread waits for the oldest. A batch in flight when its task
+ * closes is dropped: its texts are still in the buffer, so whoever runs the task next infers them again.
  */
 final class CandidateGenerator implements Processor<String, byte[], String, Routed<CandidateSet>> {
     static final String BUFFER_STORE = "inference-buffer";
@@ -48,17 +58,29 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
     private final int maxTokens;
     private final int batch;
     private final Duration maxWait;
+    private final int pipeline;
     private ProcessorContext<String, Routed<CandidateSet>> context;
     private Accounting accounting;
     private KeyValueStore<String, PendingRecord> buffer;
-    /** The buffered texts already parsed, so a flush does not decode them again (not after a restart). */
-    private final Map<String, TextEvent> parsed = new HashMap<>();
-    private int buffered;
-    private int bufferedAtLastTick;
+    /** Buffered texts not yet handed to the model, in input order. */
+    private final List<Buffered> waiting = new ArrayList<>();
+    /** Batches handed to the model and not yet forwarded, oldest first. */
+    private final Deque<InFlight> inFlight = new ArrayDeque<>();
+    private int waitingAtLastTick;
     private int ticksWaiting;
 
+    /** A buffered text: its buffer key ({@code input order|request id}), buffer entry, and parsed event. */
+    private record Buffered(String key, PendingRecord pending, TextEvent text) {
+        String requestId() {
+            return key.substring(key.indexOf('|') + 1);
+        }
+    }
+
+    private record InFlight(List<Buffered> texts, CompletableFuture<List<Routed<CandidateSet>>> results) {
+    }
+
     CandidateGenerator(AvroSerde<TextEvent> texts, ServingModel serving, String modelName, int beamWidth,
-                       int maxTokens, int batch, Duration maxWait) {
+                       int maxTokens, int batch, Duration maxWait, int pipeline) {
         this.texts = texts;
         this.serving = serving;
         this.modelName = modelName;
@@ -66,6 +88,7 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
         this.maxTokens = maxTokens;
         this.batch = batch;
         this.maxWait = maxWait;
+        this.pipeline = pipeline;
     }
 
     @Override
@@ -73,10 +96,12 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
         this.context = context;
         this.accounting = Accounting.of(context, Accounting.TEXTS_STORE);
         this.buffer = context.getStateStore(BUFFER_STORE);
-        parsed.clear();
-        buffered = 0;
+        waiting.clear();
+        inFlight.clear();
         try (KeyValueIterator<String, PendingRecord> all = buffer.all()) {
-            all.forEachRemaining(entry -> buffered++); // restored after a restart: inferred at the next flush
+            // Restored after a restart (in key order, so input order): inferred at the next flush.
+            all.forEachRemaining(entry -> waiting.add(new Buffered(entry.key, entry.value,
+                    texts.deserialize(topicOf(entry.value), bytes(entry.value)))));
         }
         context.schedule(Duration.ofMillis(Math.max(1, maxWait.toMillis() / TICKS)), PunctuationType.WALL_CLOCK_TIME,
                 now -> tick());
@@ -84,6 +109,7 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
 
     @Override
     public void process(Record<String, byte[]> record) {
+        forwardReady();
         accounting.add(Accounting.TEXTS_RECEIVED);
         Optional<RecordMetadata> source = context.recordMetadata();
         if (record.key() == null) {
@@ -106,99 +132,132 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
             return;
         }
         TopicOffset from = source.map(m -> new TopicOffset(m.topic(), m.partition(), m.offset())).orElse(null);
-        // Keys sort by input offset, so a batch keeps input order.
+        // Keys sort by input offset, so a restored buffer keeps input order.
         String order = SortableKeys.padded(from != null ? from.getOffset() : record.timestamp());
-        String key = order + "|" + record.key();
-        buffer.put(key, new PendingRecord(record.timestamp(), from, ByteBuffer.wrap(record.value()), 0));
-        parsed.put(key, text);
-        if (++buffered >= batch) {
-            flush();
+        Buffered buffered = new Buffered(order + "|" + record.key(),
+                new PendingRecord(record.timestamp(), from, ByteBuffer.wrap(record.value()), 0), text);
+        buffer.put(buffered.key(), buffered.pending());
+        waiting.add(buffered);
+        if (waiting.size() >= batch) {
+            dispatch();
         }
     }
 
     /**
-     * A partial batch goes when input has paused (nothing arrived since the last tick) or has waited maxWait (ticks
-     * are counted: the thread's cached clock can lag behind a long inference). Under load, batches fill up first.
+     * Forwards finished batches; a partial batch goes when input has paused (nothing arrived since the last tick)
+     * or has waited maxWait (ticks are counted: the thread's cached clock can lag behind a long inference). Under
+     * load, batches fill up first.
      */
     private void tick() {
-        if (buffered == 0) {
+        forwardReady();
+        if (waiting.isEmpty()) {
             return;
         }
         ticksWaiting++;
-        if (buffered == bufferedAtLastTick || ticksWaiting >= TICKS) {
-            flush();
+        if (waiting.size() == waitingAtLastTick || ticksWaiting >= TICKS) {
+            dispatch();
         } else {
-            bufferedAtLastTick = buffered;
+            waitingAtLastTick = waiting.size();
         }
     }
 
-    /** One batched beam search over everything buffered; forwards the candidate sets in input order. */
-    private void flush() {
-        if (buffered == 0) {
-            return;
+    /**
+     * Hands the waiting texts to the model (in batches of at most {@code batch}: a restored buffer can hold more),
+     * or runs them here if there is no pipeline.
+     */
+    private void dispatch() {
+        for (int from = 0; from < waiting.size(); from += batch) {
+            dispatch(List.copyOf(waiting.subList(from, Math.min(waiting.size(), from + batch))));
         }
-        List<KeyValue<String, PendingRecord>> pending = new ArrayList<>();
-        try (KeyValueIterator<String, PendingRecord> all = buffer.all()) {
-            all.forEachRemaining(pending::add);
-        }
-        List<TextEvent> decoded = new ArrayList<>();
-        for (KeyValue<String, PendingRecord> entry : pending) {
-            TextEvent text = parsed.remove(entry.key);
-            TopicOffset from = entry.value.getSource();
-            decoded.add(text != null ? text
-                    : texts.deserialize(from == null ? "" : from.getTopic(), bytes(entry.value)));
-        }
-        List<Routed<CandidateSet>> results = infer(pending, decoded);
-        for (int i = 0; i < pending.size(); i++) {
-            KeyValue<String, PendingRecord> entry = pending.get(i);
-            String key = entry.key.substring(entry.key.indexOf('|') + 1);
-            Routed<CandidateSet> result = results.get(i);
-            accounting.add(result.isDead() ? Accounting.TEXTS_DEAD_LETTERED : Accounting.TEXTS_CANDIDATES);
-            if (result.isDead()) {
-                accounting.add(Accounting.TEXTS_DEAD_LETTERED + "." + result.deadLetter().getReason());
-            }
-            RecordHeaders headers = new RecordHeaders();
-            if (result.isDead()) {
-                DeadLetters.annotate(headers, result.deadLetter());
-            }
-            context.forward(new Record<>(key, result, entry.value.getRecordTime(), headers));
-            buffer.delete(entry.key);
-        }
-        buffered = 0;
-        bufferedAtLastTick = 0;
+        waiting.clear();
+        waitingAtLastTick = 0;
         ticksWaiting = 0;
     }
 
-    private List<Routed<CandidateSet>> infer(List<KeyValue<String, PendingRecord>> pending, List<TextEvent> decoded) {
-        List<Routed<CandidateSet>> out = new ArrayList<>();
+    private void dispatch(List<Buffered> batchTexts) {
+        if (pipeline == 0) {
+            forward(batchTexts, outcome(batchTexts, () -> serving.apply((version, labeler) ->
+                    candidates(version, labeler, batchTexts))));
+            return;
+        }
+        inFlight.add(new InFlight(batchTexts, serving.submit((version, labeler) ->
+                candidates(version, labeler, batchTexts))));
+        while (inFlight.size() > pipeline) {
+            forwardOldest();
+        }
+    }
+
+    private void forwardReady() {
+        while (!inFlight.isEmpty() && inFlight.peek().results().isDone()) {
+            forwardOldest();
+        }
+    }
+
+    private void forwardOldest() {
+        InFlight oldest = inFlight.poll();
+        forward(oldest.texts(), outcome(oldest.texts(), oldest.results()::join));
+    }
+
+    /** The candidates, or every text of the batch as an inference-failed dead letter if the model failed. */
+    private List<Routed<CandidateSet>> outcome(List<Buffered> batchTexts,
+                                               Supplier<List<Routed<CandidateSet>>> inference) {
         try {
-            serving.apply((version, labeler) -> {
-                for (int from = 0; from < decoded.size(); from += batch) {
-                    List<TextEvent> chunk = decoded.subList(from, Math.min(decoded.size(), from + batch));
-                    List<List<ScoredSequence>> ranked = labeler.topK(chunk.stream().map(TextEvent::getTokens)
-                            .toList(), beamWidth);
-                    for (int i = 0; i < chunk.size(); i++) {
-                        KeyValue<String, PendingRecord> entry = pending.get(from + i);
-                        out.add(Routed.ok(CandidateSets.of(entry.key.substring(entry.key.indexOf('|') + 1),
-                                chunk.get(i).getTokens(), modelName, version, ranked.get(i),
-                                chunk.get(i).getEventTime(), entry.value.getSource())));
-                    }
-                }
-                return null;
-            });
+            return inference.get();
         } catch (RuntimeException e) {
-            out.clear();
-            for (KeyValue<String, PendingRecord> entry : pending) {
-                out.add(Routed.dead(DeadLetters.of(bytes(entry.value), "inference-failed", e.toString(),
-                        entry.value.getSource())));
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            List<Routed<CandidateSet>> dead = new ArrayList<>(batchTexts.size());
+            for (Buffered text : batchTexts) {
+                dead.add(Routed.dead(DeadLetters.of(bytes(text.pending()), "inference-failed", cause.toString(),
+                        text.pending().getSource())));
             }
+            return dead;
+        }
+    }
+
+    /** One batched beam search (on whichever thread runs it): candidate sets in the batch's order. */
+    private List<Routed<CandidateSet>> candidates(long version, Labeler labeler,
+                                                  List<Buffered> batchTexts) {
+        List<List<ScoredSequence>> ranked = labeler.topK(batchTexts.stream().map(b -> b.text().getTokens()).toList(),
+                beamWidth);
+        List<Routed<CandidateSet>> out = new ArrayList<>(batchTexts.size());
+        for (int i = 0; i < batchTexts.size(); i++) {
+            Buffered text = batchTexts.get(i);
+            out.add(Routed.ok(CandidateSets.of(text.requestId(), text.text().getTokens(), modelName, version,
+                    ranked.get(i), text.text().getEventTime(), text.pending().getSource())));
         }
         return out;
+    }
+
+    private void forward(List<Buffered> batchTexts, List<Routed<CandidateSet>> results) {
+        for (int i = 0; i < batchTexts.size(); i++) {
+            Buffered text = batchTexts.get(i);
+            Routed<CandidateSet> result = results.get(i);
+            accounting.add(result.isDead() ? Accounting.TEXTS_DEAD_LETTERED : Accounting.TEXTS_CANDIDATES);
+            RecordHeaders headers = new RecordHeaders();
+            if (result.isDead()) {
+                accounting.add(Accounting.TEXTS_DEAD_LETTERED + "." + result.deadLetter().getReason());
+                DeadLetters.annotate(headers, result.deadLetter());
+            }
+            context.forward(new Record<>(text.requestId(), result, text.pending().getRecordTime(), headers));
+            buffer.delete(text.key());
+        }
+    }
+
+    /** Batches still with the model are dropped, not awaited: their texts stay buffered for the next owner. */
+    @Override
+    public void close() {
+        inFlight.forEach(batch -> batch.results().cancel(false));
+        inFlight.clear();
+        waiting.clear();
     }
 
     private void reject(Record<String, byte[]> record, String reason, String error) {
         accounting.deadLettered(Accounting.TEXTS_DEAD_LETTERED, reason);
         DeadLetters.forward(context, record, reason, error);
+    }
+
+    private static String topicOf(PendingRecord pending) {
+        return pending.getSource() == null ? "" : pending.getSource().getTopic();
     }
 
     private static byte[] bytes(PendingRecord pending) {

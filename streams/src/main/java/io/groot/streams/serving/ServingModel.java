@@ -4,6 +4,11 @@ import io.groot.trainer.model.Labeler;
 
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
@@ -11,12 +16,34 @@ import java.util.function.BiFunction;
 /**
  * The model version inference uses now. Swapping is atomic: a call in progress finishes on the version it
  * started with; the replaced version is closed (its native memory freed) once no call uses it.
+ *
+ * <p>Inference can also run on the model's own threads ({@link #submit}), so that a stream thread goes on
+ * consuming and committing while a batch is decoded.
  */
 public final class ServingModel implements AutoCloseable {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Condition swapped = lock.writeLock().newCondition();
+    private final ExecutorService inferenceThreads;
     private Labeler labeler;
     private long version = -1;
+
+    /** With one inference thread. */
+    public ServingModel() {
+        this(1);
+    }
+
+    /** @param inferenceThreads threads that run {@link #submit}ted inference (one per stream thread keeps pace) */
+    public ServingModel(int inferenceThreads) {
+        if (inferenceThreads < 1) {
+            throw new IllegalArgumentException("inference threads must be at least 1, got " + inferenceThreads);
+        }
+        AtomicInteger named = new AtomicInteger();
+        this.inferenceThreads = Executors.newFixedThreadPool(inferenceThreads, work -> {
+            Thread thread = new Thread(work, "groot-inference-" + named.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
 
     /** Runs {@code inference} with the current version and labeler. @throws IllegalStateException if none yet */
     public <T> T apply(BiFunction<Long, Labeler, T> inference) {
@@ -29,6 +56,11 @@ public final class ServingModel implements AutoCloseable {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /** Runs {@code inference} like {@link #apply}, on one of the inference threads; results come in any order. */
+    public <T> CompletableFuture<T> submit(BiFunction<Long, Labeler, T> inference) {
+        return CompletableFuture.supplyAsync(() -> apply(inference), inferenceThreads);
     }
 
     public void swap(long newVersion, Labeler newLabeler) {
@@ -74,8 +106,15 @@ public final class ServingModel implements AutoCloseable {
         }
     }
 
+    /** Lets submitted inference finish (nobody waits forever on a dropped batch), then frees the model. */
     @Override
     public void close() {
+        inferenceThreads.shutdown();
+        try {
+            inferenceThreads.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         lock.writeLock().lock();
         try {
             if (labeler != null) {
