@@ -35,6 +35,7 @@ import io.groot.trainer.service.TrainerConfig;
 import io.groot.trainer.service.VersionPublisher;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -76,6 +77,7 @@ public final class ThroughputBenchmark {
     private final Path work;
     private final int texts;
     private final int joinRecords;
+    private final int warmup;
     private final int repeats;
     private final PrintStream progress;
 
@@ -86,17 +88,23 @@ public final class ThroughputBenchmark {
      *                    the join is fast enough that a few thousand records time mostly start-up
      * @param settings    extra client and Kafka Streams settings for both sides (e.g. commit.interval.ms)
      */
-    public ThroughputBenchmark(Path work, int texts, int joinRecords, int repeats, Map<String, String> settings,
+    public ThroughputBenchmark(Path work, int texts, int joinRecords, int warmup, int repeats,
+                               Map<String, String> settings,
                                PrintStream progress) {
         this.work = work;
         this.settings = settings;
         this.texts = texts;
         this.joinRecords = joinRecords;
+        this.warmup = warmup;
         this.repeats = repeats;
         this.progress = progress;
     }
 
-    /** One comparison: medians over the repeats, in units per second. */
+    /**
+     * One comparison over the repeats, in units per second. Each run measures both sides back to back, so its
+     * system / baseline ratio cancels what the machine was doing then (the same baseline moves by a third from
+     * run to run here): {@link #ratio} is the median of those paired ratios.
+     */
     public record Ratio(String stage, String unit, double[] system, double[] baseline) {
         public double systemMedian() {
             return median(system);
@@ -106,7 +114,21 @@ public final class ThroughputBenchmark {
             return median(baseline);
         }
 
+        public double[] ratios() {
+            double[] paired = new double[system.length];
+            for (int i = 0; i < paired.length; i++) {
+                paired[i] = system[i] / baseline[i];
+            }
+            return paired;
+        }
+
+        /** The median of the runs' own ratios. */
         public double ratio() {
+            return median(ratios());
+        }
+
+        /** The ratio of the two sides' medians, each taken over all runs (unpaired). */
+        public double ratioOfMedians() {
             return systemMedian() / baselineMedian();
         }
     }
@@ -145,11 +167,11 @@ public final class ThroughputBenchmark {
      */
     private Ratio inference(Properties client, GrootSerdes serdes, LocalArtifactStore artifacts, Labeler labeler,
                             List<LabelledSentence> sentences) throws Exception {
-        double[] system = new double[repeats];
-        double[] baseline = new double[repeats];
+        double[] system = new double[warmup + repeats];
+        double[] baseline = new double[warmup + repeats];
         byte[] model = LabelerArtifact.toBytes(labeler);
         int half = sentences.size() / 2;
-        for (int r = 0; r < repeats; r++) {
+        for (int r = 0; r < warmup + repeats; r++) {
             Topics topics = Topics.withPrefix("inf" + r + ".");
             TopicSetup.ensureTopics(client, topics, 1, (short) 1);
             publish(client, serdes, artifacts, topics, labeler);
@@ -165,7 +187,7 @@ public final class ThroughputBenchmark {
             try (GrootStreamsApp app = new GrootStreamsApp(client, "bench-inf-" + r, work.resolve("inf-state-" + r),
                     1, 1, topics, serdes, artifacts, loopConfig())) {
                 app.start(Duration.ofSeconds(60));
-                LongSupplier done = () -> counted(app.streams(), Accounting.TEXTS_CANDIDATES);
+                LongSupplier done = counter(app.streams(), Accounting.TEXTS_CANDIDATES);
                 system[r] = steadyRate(done, sentences.size(), awaitRunning(app.streams()));
             }
             try (Labeler fresh = LabelerArtifact.fromBytes(model)) {
@@ -174,10 +196,10 @@ public final class ThroughputBenchmark {
                 batchedBeamSearch(fresh, sentences.subList(half, sentences.size()));
                 baseline[r] = perSecond(sentences.size() - half, began);
             }
-            progress.printf("inference %d/%d: streams %.1f/s, batched beam search %.1f/s%n", r + 1, repeats,
+            progress.printf("inference %s: streams %.1f/s, batched beam search %.1f/s%n", run(r),
                     system[r], baseline[r]);
         }
-        return new Ratio("inference", "candidate sets/s", system, baseline);
+        return measured("inference", "candidate sets/s", system, baseline);
     }
 
     private static void batchedBeamSearch(Labeler labeler, List<LabelledSentence> sentences) {
@@ -189,14 +211,14 @@ public final class ThroughputBenchmark {
 
     private Ratio join(Properties client, GrootSerdes serdes, Labeler labeler, List<LabelledSentence> sentences)
             throws Exception {
-        double[] system = new double[repeats];
-        double[] baseline = new double[repeats];
+        double[] system = new double[warmup + repeats];
+        double[] baseline = new double[warmup + repeats];
         List<List<ScoredSequence>> topK = new ArrayList<>();
         for (int from = 0; from < sentences.size(); from += LoopConfig.DEFAULT_INFERENCE_BATCH) {
             topK.addAll(labeler.topK(sentences.subList(from, Math.min(sentences.size(),
                     from + LoopConfig.DEFAULT_INFERENCE_BATCH)).stream().map(LabelledSentence::tokens).toList(), 4));
         }
-        for (int r = 0; r < repeats; r++) {
+        for (int r = 0; r < warmup + repeats; r++) {
             Topics topics = Topics.withPrefix("join" + r + ".");
             TopicSetup.ensureTopics(client, topics, 1, (short) 1);
             produceCandidatesAndFeedback(client, serdes, topics, topK, sentences);
@@ -207,7 +229,7 @@ public final class ThroughputBenchmark {
             RewardJoinTopology.build(ours, topics, serdes, serving, loopConfig());
             try (KafkaStreams streams = new KafkaStreams(ours.build(), streamsProps(client, "bench-join-" + r))) {
                 streams.start();
-                system[r] = steadyRate(() -> counted(streams, Accounting.REWARDS_JOINED), joinRecords,
+                system[r] = steadyRate(counter(streams, Accounting.REWARDS_JOINED), joinRecords,
                         awaitRunning(streams));
             } finally {
                 serving.close();
@@ -226,10 +248,10 @@ public final class ThroughputBenchmark {
                 streams.start();
                 baseline[r] = steadyRate(joined::get, joinRecords, awaitRunning(streams));
             }
-            progress.printf("join %d/%d: reward join %.1f/s, plain stream-stream join %.1f/s%n", r + 1, repeats,
+            progress.printf("join %s: reward join %.1f/s, plain stream-stream join %.1f/s%n", run(r),
                     system[r], baseline[r]);
         }
-        return new Ratio("join and batching", "feedback joined/s", system, baseline);
+        return measured("join and batching", "feedback joined/s", system, baseline);
     }
 
     /**
@@ -239,16 +261,16 @@ public final class ThroughputBenchmark {
      */
     private Ratio training(Properties client, GrootSerdes serdes, LocalArtifactStore artifacts, byte[] model,
                            List<LabelledSentence> sentences) throws Exception {
-        double[] system = new double[repeats];
-        double[] baseline = new double[repeats];
+        double[] system = new double[warmup + repeats];
+        double[] baseline = new double[warmup + repeats];
         List<ContrastSet> sets;
         try (Labeler labeler = LabelerArtifact.fromBytes(model)) {
             sets = contrastSets(labeler, sentences);
         }
         int half = sets.size() / 2;
-        double[] trainingShare = new double[repeats];
+        double[] trainingShare = new double[warmup + repeats];
         TrainerConfig d = TrainerConfig.defaults(MODEL);
-        for (int r = 0; r < repeats; r++) {
+        for (int r = 0; r < warmup + repeats; r++) {
             try (Labeler labeler = LabelerArtifact.fromBytes(model);
                  GrootTraining training = new GrootTraining(labeler, d.objective(), d.learningRate())) {
                 training.trainEpochs(sets.subList(0, half), 1, d.batchSize(), new Random(r));
@@ -290,10 +312,21 @@ public final class ThroughputBenchmark {
                 trainer.close();
                 thread.join(30_000);
             }
-            progress.printf("training %d/%d: streaming trainer %.1f sets/s (training and gate %.0f%% of its cycle), "
-                    + "in-memory steps %.1f sets/s%n", r + 1, repeats, system[r], 100 * trainingShare[r], baseline[r]);
+            progress.printf("training %s: streaming trainer %.1f sets/s (training and gate %.0f%% of its cycle), "
+                    + "in-memory steps %.1f sets/s%n", run(r), system[r], 100 * trainingShare[r], baseline[r]);
         }
-        return new Ratio("training", "contrast sets/s", system, baseline);
+        return measured("training", "contrast sets/s", system, baseline);
+    }
+
+    /** Which run this is, for progress lines: warm-up runs are not counted. */
+    private String run(int r) {
+        return r < warmup ? "warm-up " + (r + 1) + "/" + warmup : (r - warmup + 1) + "/" + repeats;
+    }
+
+    /** The comparison over the measured runs, the warm-up runs left out. */
+    private Ratio measured(String stage, String unit, double[] system, double[] baseline) {
+        return new Ratio(stage, unit, Arrays.copyOfRange(system, warmup, system.length),
+                Arrays.copyOfRange(baseline, warmup, baseline.length));
     }
 
     /** The sets as training batches of 32, encoded. */
@@ -315,7 +348,7 @@ public final class ThroughputBenchmark {
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         List<ModelVersion> versions = List.of();
         while (versions.size() < count) {
-            if (System.nanoTime() > deadline) {
+            if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("only " + versions.size() + " versions in 10 minutes");
             }
             Thread.sleep(50);
@@ -409,17 +442,27 @@ public final class ThroughputBenchmark {
 
     /**
      * An accounting counter of this instance, read from its Kafka Streams metric: polling the store by
-     * interactive query would contend with the stream thread for the store's cache.
+     * interactive query would contend with the stream thread for the store's cache. The metric objects are looked
+     * up once they exist (at most every 100 ms until then): {@code KafkaStreams.metrics()} copies every client
+     * metric, and doing that at each poll took a good part of a core from the instance being measured.
      */
-    private static long counted(KafkaStreams streams, String counter) {
-        return Accounting.metricTotal(streams.metrics(), counter);
+    private static LongSupplier counter(KafkaStreams streams, String counter) {
+        List<Metric> found = new ArrayList<>();
+        long[] lookedUpAt = {System.nanoTime() - 1_000_000_000L};
+        return () -> {
+            if (found.isEmpty() && System.nanoTime() - lookedUpAt[0] > 100_000_000L) {
+                lookedUpAt[0] = System.nanoTime();
+                found.addAll(Accounting.metricsOf(streams.metrics(), counter));
+            }
+            return Accounting.total(found);
+        };
     }
 
     /** Records per second from {@code began} until {@code count} reaches {@code target}. */
     private static double timeUntil(LongSupplier count, long target, long began) throws InterruptedException {
         long deadline = began + Duration.ofMinutes(10).toNanos();
         while (count.getAsLong() < target) {
-            if (System.nanoTime() > deadline) {
+            if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("only " + count.getAsLong() + " of " + target + " in 10 minutes");
             }
             Thread.sleep(5);
@@ -454,7 +497,9 @@ public final class ThroughputBenchmark {
             row.put("baseline", Arrays.stream(r.baseline()).boxed().toList());
             row.put("systemMedian", r.systemMedian());
             row.put("baselineMedian", r.baselineMedian());
+            row.put("ratios", Arrays.stream(r.ratios()).boxed().toList());
             row.put("ratio", r.ratio());
+            row.put("ratioOfMedians", r.ratioOfMedians());
             out.put(r.stage(), row);
         }
         return out;

@@ -90,6 +90,7 @@ public final class Groot {
               --out FILE [groot-report.html]
 
             bench options: --data DIR [the built-in sample] --texts N [2000] --repeats N [3]
+              --warmup N (runs first, not counted: the JIT compiles Kafka's paths for about 30 s) [2]
               --join-records N (requests the join stage replays, cycling through the texts) [40000]
               --stages inference,join,training [all] --kafka KEY=VALUE (both sides) --out FILE [bench.json]
 
@@ -227,6 +228,7 @@ public final class Groot {
         String data = a.string("data", null);
         int texts = a.integer("texts", 2000);
         int repeats = a.integer("repeats", 3);
+        int warmup = a.integer("warmup", 2);
         int joinRecords = a.integer("join-records", 40_000);
         java.util.Set<String> stages = java.util.Set.of(a.string("stages", "inference,join,training").split(","));
         Path out = Path.of(a.string("out", "bench.json"));
@@ -235,21 +237,23 @@ public final class Groot {
                 : LabelledCorpus.read(Path.of(data));
         Path work = Files.createTempDirectory("groot-bench-");
         try {
-            List<ThroughputBenchmark.Ratio> ratios = new ThroughputBenchmark(work, texts, joinRecords, repeats,
-                    a.clientConfig(),
-                    System.err)
+            List<ThroughputBenchmark.Ratio> ratios = new ThroughputBenchmark(work, texts, joinRecords, warmup,
+                    repeats, a.clientConfig(), System.err)
                     .run(corpus, stages);
             Map<String, Object> json = new LinkedHashMap<>(ThroughputBenchmark.toJson(ratios));
+            json.put("warmupRuns", warmup);
             json.put("machine", Runtime.getRuntime().availableProcessors() + " cores, "
                     + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
             Files.writeString(out, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
-            System.out.printf(java.util.Locale.ROOT, "%-20s %-20s %12s %12s %8s%n", "stage", "unit", "system",
-                    "baseline", "ratio");
+            System.out.printf(java.util.Locale.ROOT, "%-20s %-20s %12s %12s %8s %8s%n", "stage", "unit", "system",
+                    "baseline", "ratio", "unpaired");
             for (ThroughputBenchmark.Ratio r : ratios) {
-                System.out.printf(java.util.Locale.ROOT, "%-20s %-20s %12.1f %12.1f %8.3f%n", r.stage(), r.unit(),
-                        r.systemMedian(), r.baselineMedian(), r.ratio());
+                System.out.printf(java.util.Locale.ROOT, "%-20s %-20s %12.1f %12.1f %8.3f %8.3f%n", r.stage(),
+                        r.unit(), r.systemMedian(), r.baselineMedian(), r.ratio(), r.ratioOfMedians());
             }
-            System.out.println("medians of " + repeats + " runs; JSON written to " + out.toAbsolutePath());
+            System.out.println("medians of " + repeats + " runs after " + warmup + " warm-up runs; ratio: median of"
+                    + " each run's system/baseline, unpaired: ratio of the medians; JSON written to "
+                    + out.toAbsolutePath());
         } finally {
             Directories.deleteRecursively(work);
         }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +23,7 @@ class ThroughputBenchmarkTest {
 
     @Test
     void everyStageRunsBothSidesToTheEnd(@TempDir Path work) throws Exception {
-        ThroughputBenchmark bench = new ThroughputBenchmark(work, 160, 1_000, 1, Map.of(),
+        ThroughputBenchmark bench = new ThroughputBenchmark(work, 160, 1_000, 0, 1, Map.of(),
                 new PrintStream(OutputStream.nullOutputStream()));
 
         List<ThroughputBenchmark.Ratio> ratios = bench.run(SampleCorpus.generate(400, 50, 3),
@@ -37,5 +38,15 @@ class ThroughputBenchmarkTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> join = (Map<String, Object>) ThroughputBenchmark.toJson(ratios).get("join and batching");
         assertEquals(ratios.get(1).ratio(), (Double) join.get("ratio"), 1e-12);
+    }
+
+    @Test
+    void theRatioIsTheMedianOfEachRunsOwnRatio() {
+        ThroughputBenchmark.Ratio r = new ThroughputBenchmark.Ratio("stage", "records/s",
+                new double[]{90, 60, 80}, new double[]{100, 40, 200});
+
+        assertArrayEquals(new double[]{0.9, 1.5, 0.4}, r.ratios(), 1e-12);
+        assertEquals(0.9, r.ratio(), 1e-12, "paired: each run against its own baseline");
+        assertEquals(0.8, r.ratioOfMedians(), 1e-12, "unpaired: 80 / 100");
     }
 }

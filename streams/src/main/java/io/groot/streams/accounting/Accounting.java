@@ -11,6 +11,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -85,11 +86,20 @@ public final class Accounting {
      * cheap read for dashboards and benchmarks, per instance and not exactly-once (the store is the truth).
      */
     public static long metricTotal(Map<MetricName, ? extends Metric> metrics, String counter) {
+        return total(metricsOf(metrics, counter));
+    }
+
+    /** The metrics (one per task) that count {@code counter}: hold them to read the total without a lookup. */
+    public static List<Metric> metricsOf(Map<MetricName, ? extends Metric> metrics, String counter) {
         return metrics.entrySet().stream()
                 .filter(e -> e.getKey().group().equals("stream-" + METRICS_SCOPE + "-metrics")
                         && e.getKey().name().equals(METRICS_OPERATION + "-total")
                         && counter.equals(e.getKey().tags().get(METRICS_SCOPE + "-id")))
-                .mapToLong(e -> (long) ((Number) e.getValue().metricValue()).doubleValue()).sum();
+                .map(e -> (Metric) e.getValue()).toList();
+    }
+
+    public static long total(List<Metric> counterMetrics) {
+        return counterMetrics.stream().mapToLong(m -> (long) ((Number) m.metricValue()).doubleValue()).sum();
     }
 
     /** Counts a dead letter under {@code kind.dead-lettered} and, by reason, {@code kind.dead-lettered.reason}. */
