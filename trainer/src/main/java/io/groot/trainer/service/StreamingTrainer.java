@@ -59,6 +59,8 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
     private final AtomicLong droppedStale = new AtomicLong();
     private final AtomicLong unreadableBatches = new AtomicLong();
     private long pendingSince;
+    /** Nanoseconds spent decoding the pending sets' batches: with the rest, shows where a version's time goes. */
+    private long decodeNanos;
 
     public StreamingTrainer(Properties clientConfig, String batchesTopic, String versionsTopic, GrootSerdes serdes,
                             ArtifactStore store, TrainerConfig config) {
@@ -115,8 +117,10 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
 
     private void accept(ConsumerRecord<String, byte[]> record, long servingVersion) {
         TrainingBatch batch;
+        long began = System.nanoTime();
         try {
             batch = serdes.trainingBatches().deserialize(record.topic(), record.value());
+            decodeNanos += System.nanoTime() - began;
         } catch (RuntimeException e) {
             unreadableBatches.incrementAndGet();
             LOG.error("skipping unreadable training batch at {}-{}@{}: {}", record.topic(), record.partition(),
@@ -148,6 +152,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
 
     private ModelVersion trainAndPublish(Labeler labeler, ModelVersion serving, long version,
                                          VersionPublisher publisher) throws IOException {
+        double collectSeconds = (System.currentTimeMillis() - pendingSince) / 1e3;
         VersionTraining.Outcome outcome = VersionTraining.train(labeler, pending, config, version);
         boolean passes = outcome.passes();
         double loss = outcome.loss();
@@ -157,7 +162,11 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
         metrics.put("staleness.max", (double) pending.stream()
                 .mapToLong(s -> serving.getServingVersion() - s.getModelVersion()).max().orElse(0));
         metrics.put("staleness.droppedTotal", (double) droppedStale.get());
+        long storing = System.nanoTime();
         var artifact = publisher.store(labeler);
+        metrics.put("cycle.collectSeconds", collectSeconds);
+        metrics.put("cycle.decodeSeconds", decodeNanos / 1e9);
+        metrics.put("cycle.artifactSeconds", (System.nanoTime() - storing) / 1e9);
         String reason = passes
                 ? String.format("held-out %s@1 %.4f vs serving %.4f", gateReward.name(), newReward, servingReward)
                 : String.format("rejected: held-out %s@1 %.4f below serving %.4f - %.2f (loss %.4f)",
@@ -172,6 +181,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
                 record.getStatus(), outcome.trainExamples(), String.format("%.4f", loss));
         pending.clear();
         pendingSince = 0;
+        decodeNanos = 0;
         return record;
     }
 
@@ -233,6 +243,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
             pending.clear();
             consumed.clear();
             pendingSince = 0;
+            decodeNanos = 0;
         }
 
         @Override
