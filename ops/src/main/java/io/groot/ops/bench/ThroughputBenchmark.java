@@ -184,18 +184,24 @@ public final class ThroughputBenchmark {
                             serdes.texts().serialize(topics.texts(), text)));
                 }
             }
-            try (GrootStreamsApp app = new GrootStreamsApp(client, "bench-inf-" + r, work.resolve("inf-state-" + r),
-                    1, 1, topics, serdes, artifacts, loopConfig())) {
-                app.start(Duration.ofSeconds(60));
-                LongSupplier done = counter(app.streams(), Accounting.TEXTS_CANDIDATES);
-                system[r] = steadyRate(done, sentences.size(), awaitRunning(app.streams()));
-            }
-            try (Labeler fresh = LabelerArtifact.fromBytes(model)) {
-                batchedBeamSearch(fresh, sentences.subList(0, half));
-                long began = System.nanoTime();
-                batchedBeamSearch(fresh, sentences.subList(half, sentences.size()));
-                baseline[r] = perSecond(sentences.size() - half, began);
-            }
+            int run = r;
+            double[] both = sideBySide(r, () -> {
+                try (GrootStreamsApp app = new GrootStreamsApp(client, "bench-inf-" + run,
+                        work.resolve("inf-state-" + run), 1, 1, topics, serdes, artifacts, loopConfig())) {
+                    app.start(Duration.ofSeconds(60));
+                    LongSupplier done = counter(app.streams(), Accounting.TEXTS_CANDIDATES);
+                    return steadyRate(done, sentences.size(), awaitRunning(app.streams()));
+                }
+            }, () -> {
+                try (Labeler fresh = LabelerArtifact.fromBytes(model)) {
+                    batchedBeamSearch(fresh, sentences.subList(0, half));
+                    long began = System.nanoTime();
+                    batchedBeamSearch(fresh, sentences.subList(half, sentences.size()));
+                    return perSecond(sentences.size() - half, began);
+                }
+            });
+            system[r] = both[0];
+            baseline[r] = both[1];
             progress.printf("inference %s: streams %.1f/s, batched beam search %.1f/s%n", run(r),
                     system[r], baseline[r]);
         }
@@ -223,31 +229,37 @@ public final class ThroughputBenchmark {
             TopicSetup.ensureTopics(client, topics, 1, (short) 1);
             produceCandidatesAndFeedback(client, serdes, topics, topK, sentences);
 
-            ServingModel serving = new ServingModel();
-            serving.swap(1, LabelerArtifact.fromBytes(LabelerArtifact.toBytes(labeler)));
-            StreamsBuilder ours = new StreamsBuilder();
-            RewardJoinTopology.build(ours, topics, serdes, serving, loopConfig());
-            try (KafkaStreams streams = new KafkaStreams(ours.build(), streamsProps(client, "bench-join-" + r))) {
-                streams.start();
-                system[r] = steadyRate(counter(streams, Accounting.REWARDS_JOINED), joinRecords,
-                        awaitRunning(streams));
-            } finally {
-                serving.close();
-            }
-
-            AtomicLong joined = new AtomicLong();
-            StreamsBuilder plain = new StreamsBuilder();
-            plain.stream(topics.candidates(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                    .join(plain.stream(topics.rewards(), Consumed.with(Serdes.String(), Serdes.ByteArray())),
-                            (candidates, feedback) -> concat(candidates, feedback),
-                            JoinWindows.ofTimeDifferenceAndGrace(loopConfig().rewardWindow(), loopConfig().grace()),
-                            StreamJoined.with(Serdes.String(), Serdes.ByteArray(), Serdes.ByteArray()))
-                    .peek((k, v) -> joined.incrementAndGet())
-                    .to(topics.trainingBatches(), Produced.with(Serdes.String(), Serdes.ByteArray()));
-            try (KafkaStreams streams = new KafkaStreams(plain.build(), streamsProps(client, "bench-plain-" + r))) {
-                streams.start();
-                baseline[r] = steadyRate(joined::get, joinRecords, awaitRunning(streams));
-            }
+            int run = r;
+            double[] both = sideBySide(r, () -> {
+                try (ServingModel serving = new ServingModel()) {
+                    serving.swap(1, LabelerArtifact.fromBytes(LabelerArtifact.toBytes(labeler)));
+                    StreamsBuilder ours = new StreamsBuilder();
+                    RewardJoinTopology.build(ours, topics, serdes, serving, loopConfig());
+                    try (KafkaStreams streams = new KafkaStreams(ours.build(),
+                            streamsProps(client, "bench-join-" + run))) {
+                        streams.start();
+                        return steadyRate(counter(streams, Accounting.REWARDS_JOINED), joinRecords,
+                                awaitRunning(streams));
+                    }
+                }
+            }, () -> {
+                AtomicLong joined = new AtomicLong();
+                StreamsBuilder plain = new StreamsBuilder();
+                plain.stream(topics.candidates(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                        .join(plain.stream(topics.rewards(), Consumed.with(Serdes.String(), Serdes.ByteArray())),
+                                (candidates, feedback) -> concat(candidates, feedback),
+                                JoinWindows.ofTimeDifferenceAndGrace(loopConfig().rewardWindow(), loopConfig().grace()),
+                                StreamJoined.with(Serdes.String(), Serdes.ByteArray(), Serdes.ByteArray()))
+                        .peek((k, v) -> joined.incrementAndGet())
+                        .to(topics.trainingBatches(), Produced.with(Serdes.String(), Serdes.ByteArray()));
+                try (KafkaStreams streams = new KafkaStreams(plain.build(),
+                        streamsProps(client, "bench-plain-" + run))) {
+                    streams.start();
+                    return steadyRate(joined::get, joinRecords, awaitRunning(streams));
+                }
+            });
+            system[r] = both[0];
+            baseline[r] = both[1];
             progress.printf("join %s: reward join %.1f/s, plain stream-stream join %.1f/s%n", run(r),
                     system[r], baseline[r]);
         }
@@ -271,51 +283,82 @@ public final class ThroughputBenchmark {
         double[] trainingShare = new double[warmup + repeats];
         TrainerConfig d = TrainerConfig.defaults(MODEL);
         for (int r = 0; r < warmup + repeats; r++) {
-            try (Labeler labeler = LabelerArtifact.fromBytes(model);
-                 GrootTraining training = new GrootTraining(labeler, d.objective(), d.learningRate())) {
-                training.trainEpochs(sets.subList(0, half), 1, d.batchSize(), new Random(r));
-                long began = System.nanoTime();
-                training.trainEpochs(sets.subList(half, 2 * half), 1, d.batchSize(), new Random(r));
-                baseline[r] = perSecond(half, began);
-            }
-
-            Topics topics = Topics.withPrefix("train" + r + ".");
-            TopicSetup.ensureTopics(client, topics, 1, (short) 1);
-            try (Labeler labeler = LabelerArtifact.fromBytes(model)) {
-                publish(client, serdes, artifacts, topics, labeler);
-            }
-            // Versions are cut every `half` sets; nothing is held out, so both sides train on the same sets.
-            TrainerConfig config = new TrainerConfig(MODEL, "bench-trainer-" + r, half, Duration.ofMinutes(5),
-                    half, 1, d.batchSize(), d.learningRate(), d.objective(), Integer.MAX_VALUE,
-                    d.gateTolerance(), d.rewardFunction(), d.maxStaleness(), d.seed());
-            try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
-                    topics.modelVersions(), serdes, artifacts, config)) {
-                // The second half is encoded beforehand and sent the moment version 2 is out, so the timed cycle
-                // (publishing version 2 to publishing version 3) holds the trainer's work, not this producer's.
-                List<ProducerRecord<String, byte[]>> secondHalf = batchRecords(serdes, topics,
-                        sets.subList(half, 2 * half));
-                Thread thread = new Thread(trainer, "bench-trainer");
-                thread.start();
-                try (KafkaProducer<String, byte[]> producer = producer(client)) {
-                    batchRecords(serdes, topics, sets.subList(0, half)).forEach(producer::send);
-                    producer.flush();
-                    // Watched in process: polling the versions topic would compete with the trainer for CPU.
-                    timeUntil(trainer::publishedVersions, 1, System.nanoTime());
-                    secondHalf.forEach(producer::send);
+            int run = r;
+            double[] both = sideBySide(r, () -> {
+                Topics topics = Topics.withPrefix("train" + run + ".");
+                TopicSetup.ensureTopics(client, topics, 1, (short) 1);
+                try (Labeler labeler = LabelerArtifact.fromBytes(model)) {
+                    publish(client, serdes, artifacts, topics, labeler);
                 }
-                timeUntil(trainer::publishedVersions, 2, System.nanoTime());
-                List<ModelVersion> versions = awaitVersions(client, serdes, topics, 3);
-                double cycle = Duration.between(versions.get(1).getCreatedAt(), versions.get(2).getCreatedAt())
-                        .toNanos() / 1e9;
-                system[r] = half / cycle;
-                trainingShare[r] = versions.get(2).getMetrics().getOrDefault("train.seconds", Double.NaN) / cycle;
-                trainer.close();
-                thread.join(30_000);
-            }
+                // Versions are cut every `half` sets; nothing is held out, so both sides train on the same sets.
+                TrainerConfig config = new TrainerConfig(MODEL, "bench-trainer-" + run, half, Duration.ofMinutes(5),
+                        half, 1, d.batchSize(), d.learningRate(), d.objective(), Integer.MAX_VALUE,
+                        d.gateTolerance(), d.rewardFunction(), d.maxStaleness(), d.seed());
+                try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
+                        topics.modelVersions(), serdes, artifacts, config)) {
+                    // The second half is encoded beforehand and sent the moment version 2 is out, so the timed cycle
+                    // (publishing version 2 to publishing version 3) holds the trainer's work, not this producer's.
+                    List<ProducerRecord<String, byte[]>> secondHalf = batchRecords(serdes, topics,
+                            sets.subList(half, 2 * half));
+                    Thread thread = new Thread(trainer, "bench-trainer");
+                    thread.start();
+                    try (KafkaProducer<String, byte[]> producer = producer(client)) {
+                        batchRecords(serdes, topics, sets.subList(0, half)).forEach(producer::send);
+                        producer.flush();
+                        // Watched in process: polling the versions topic would compete with the trainer for CPU.
+                        timeUntil(trainer::publishedVersions, 1, System.nanoTime());
+                        secondHalf.forEach(producer::send);
+                    }
+                    timeUntil(trainer::publishedVersions, 2, System.nanoTime());
+                    List<ModelVersion> versions = awaitVersions(client, serdes, topics, 3);
+                    double cycle = Duration.between(versions.get(1).getCreatedAt(), versions.get(2).getCreatedAt())
+                            .toNanos() / 1e9;
+                    Map<String, Double> spent = versions.get(2).getMetrics();
+                    trainingShare[run] = spent.getOrDefault("train.seconds", Double.NaN) / cycle;
+                    progress.printf("training %s: cycle %.2f s: collecting %.2f s (decoding %.2f s), training and gate "
+                                    + "%.2f s, artifact %.2f s%n", run(run), cycle,
+                            spent.getOrDefault("cycle.collectSeconds", Double.NaN),
+                            spent.getOrDefault("cycle.decodeSeconds", Double.NaN),
+                            spent.getOrDefault("train.seconds", Double.NaN),
+                            spent.getOrDefault("cycle.artifactSeconds", Double.NaN));
+                    trainer.close();
+                    thread.join(30_000);
+                    return half / cycle;
+                }
+            }, () -> {
+                try (Labeler labeler = LabelerArtifact.fromBytes(model);
+                     GrootTraining training = new GrootTraining(labeler, d.objective(), d.learningRate())) {
+                    training.trainEpochs(sets.subList(0, half), 1, d.batchSize(), new Random(run));
+                    long began = System.nanoTime();
+                    training.trainEpochs(sets.subList(half, 2 * half), 1, d.batchSize(), new Random(run));
+                    return perSecond(half, began);
+                }
+            });
+            system[r] = both[0];
+            baseline[r] = both[1];
             progress.printf("training %s: streaming trainer %.1f sets/s (training and gate %.0f%% of its cycle), "
                     + "in-memory steps %.1f sets/s%n", run(r), system[r], 100 * trainingShare[r], baseline[r]);
         }
         return measured("training", "contrast sets/s", system, baseline);
+    }
+
+    /** One side of a comparison: measures and returns its rate. */
+    @FunctionalInterface
+    private interface Side {
+        double measure() throws Exception;
+    }
+
+    /**
+     * Both sides of run {@code r}, {system, baseline}. Which goes first alternates from run to run, so that neither
+     * always meets the JIT, heap and page cache the other left behind.
+     */
+    private static double[] sideBySide(int r, Side system, Side baseline) throws Exception {
+        if (r % 2 == 0) {
+            double first = system.measure();
+            return new double[]{first, baseline.measure()};
+        }
+        double first = baseline.measure();
+        return new double[]{system.measure(), first};
     }
 
     /** Which run this is, for progress lines: warm-up runs are not counted. */
