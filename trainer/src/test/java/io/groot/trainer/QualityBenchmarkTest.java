@@ -67,7 +67,7 @@ class QualityBenchmarkTest {
     void sameDataSeedAndConfigGiveTheSameReport() throws Exception {
         LabelledCorpus corpus = tinyCorpus();
         QualityBenchmarkConfig config = new QualityBenchmarkConfig("f0.5", 3, 2, 1, GrootObjective.defaults(), 2,
-                5e-3f, 2e-3f, 16, 0, 5, new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f));
+                5e-3f, 2e-3f, 16, 0, 5, new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3);
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         Map<String, Object> first = new QualityBenchmark(config, quiet).run(corpus, "tiny");
         Map<String, Object> second = new QualityBenchmark(config, quiet).run(corpus, "tiny");

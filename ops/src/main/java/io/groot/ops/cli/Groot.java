@@ -107,6 +107,7 @@ public final class Groot {
               --data DIR                 labelled data, as for demo (required)
               --reward NAME              objective and reported reward [f0.5]
               --k N                      candidates per sentence [4]
+              --training-candidates N    candidates per training sentence in GROOT rounds [k]
               --nll-epochs N             maximum-likelihood epochs of the baseline, best on valid kept [12]
               --rounds N                 GROOT rounds; the NLL ablation gets as many extra epochs [3]
               --tau X --alpha X --lambda X   GROOT loss settings [0.1, 0, 0.5]
@@ -158,12 +159,13 @@ public final class Groot {
         }
         GrootObjective objective = new GrootObjective(a.number("tau", d.objective().tau()),
                 a.number("alpha", d.objective().alpha()), a.number("lambda", d.objective().lambda()));
+        int k = a.integer("k", d.k());
         QualityBenchmarkConfig config = new QualityBenchmarkConfig(a.string("reward", d.reward()),
-                a.integer("k", d.k()), a.integer("nll-epochs", d.nllEpochs()), a.integer("rounds", d.rounds()),
+                k, a.integer("nll-epochs", d.nllEpochs()), a.integer("rounds", d.rounds()),
                 objective, a.integer("max-corrections", d.maxCorrections()),
                 (float) a.number("nll-lr", d.nllLearningRate()), (float) a.number("groot-lr", d.grootLearningRate()),
                 d.batchSize(), a.integer("max-train", d.maxTrain()),
-                a.integer("seed", d.seed()), d.architecture());
+                a.integer("seed", d.seed()), d.architecture(), a.integer("training-candidates", k));
         Path out = Path.of(a.string("out", "bench-quality.json"));
         int seeds = a.integer("seeds", 1);
         a.requireAllUsed();

@@ -49,10 +49,7 @@ public final class QualityBenchmark {
     public Map<String, Object> runSeeds(LabelledCorpus corpus, String name, int seeds) throws IOException {
         List<Map<String, Object>> runs = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
-            QualityBenchmarkConfig seeded = new QualityBenchmarkConfig(config.reward(), config.k(),
-                    config.nllEpochs(), config.rounds(), config.objective(), config.maxCorrections(),
-                    config.nllLearningRate(), config.grootLearningRate(), config.batchSize(), config.maxTrain(),
-                    config.seed() + i, config.architecture());
+            QualityBenchmarkConfig seeded = config.withSeed(config.seed() + i);
             progress.printf(Locale.ROOT, "== seed %d (%d of %d)%n", seeded.seed(), i + 1, seeds);
             runs.add(new QualityBenchmark(seeded, progress).run(corpus, name));
         }
@@ -151,7 +148,8 @@ public final class QualityBenchmark {
             for (int round = 1; round <= config.rounds(); round++) {
                 long t = System.nanoTime();
                 List<ContrastSet> sets = variant == Variant.NLL_CONTINUED ? references(train)
-                        : OfflineRound.contrastSets(labeler, round, train, config.k(), builder, 64);
+                        : OfflineRound.contrastSets(labeler, round, train, config.trainingCandidates(), builder,
+                        64);
                 double loss = training.trainEpochs(sets, 1, config.batchSize(), random);
                 double score = validReward(labeler, valid);
                 progress.printf(Locale.ROOT, "%s round %d/%d: %.1f members per set, loss %.4f, valid %s@1 %.4f "
@@ -193,6 +191,7 @@ public final class QualityBenchmark {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("reward", config.reward());
         out.put("k", config.k());
+        out.put("trainingCandidates", config.trainingCandidates());
         out.put("nllEpochs", config.nllEpochs());
         out.put("rounds", config.rounds());
         out.put("tau", config.objective().tau());

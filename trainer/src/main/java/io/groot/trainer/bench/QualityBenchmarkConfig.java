@@ -12,13 +12,20 @@ import io.groot.trainer.model.LabelerConfig;
  * @param rounds         GROOT rounds after it; the NLL-continued ablation gets as many extra epochs
  * @param maxCorrections corrected sequences per candidate
  * @param maxTrain       use at most this many training sentences (0: all)
+ * @param trainingCandidates candidates per training sentence that GROOT rounds contrast (the evaluation uses k)
  */
 public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int rounds, GrootObjective objective,
                                      int maxCorrections, float nllLearningRate, float grootLearningRate,
-                                     int batchSize, int maxTrain, int seed, LabelerConfig architecture) {
+                                     int batchSize, int maxTrain, int seed, LabelerConfig architecture,
+                                     int trainingCandidates) {
 
     public static QualityBenchmarkConfig defaults() {
         return new QualityBenchmarkConfig("f0.5", 4, 12, 3, GrootObjective.defaults(), 4, 2e-3f, 5e-4f, 32, 0, 42,
-                LabelerConfig.defaults());
+                LabelerConfig.defaults(), 4);
+    }
+
+    public QualityBenchmarkConfig withSeed(int newSeed) {
+        return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objective, maxCorrections, nllLearningRate,
+                grootLearningRate, batchSize, maxTrain, newSeed, architecture, trainingCandidates);
     }
 }
