@@ -63,14 +63,27 @@ class LoopTopologyTest {
     void start(@TempDir Path state) {
         serving.swap(3, Labeler.create(new LabelerConfig(8, 4, 32, 8, 4, 8, 16, 0f),
                 Vocabulary.build(List.of(TOKENS), List.of("B-city", "I-city", "O")), 1));
-        LoopConfig config = new LoopConfig("slots", 3, 6, Duration.ofMinutes(5), Duration.ofMinutes(1), "f1", 4, 2,
+        // The model on the stream thread: outputs follow inputs deterministically.
+        drive(config(1, 0), "topology-test", state);
+    }
+
+    /** The test's loop settings, with this inference batching and pipeline depth. */
+    private static LoopConfig config(int inferenceBatch, int inferencePipeline) {
+        return new LoopConfig("slots", 3, 6, Duration.ofMinutes(5), Duration.ofMinutes(1), "f1", 4, 2,
                 Duration.ofSeconds(10))
-                .withInferenceBatching(1, Duration.ofMillis(100))
-                .withInferencePipeline(0); // the model on the stream thread: outputs follow inputs deterministically
+                .withInferenceBatching(inferenceBatch, Duration.ofMillis(100))
+                .withInferencePipeline(inferencePipeline);
+    }
+
+    /** (Re)starts the driver on both topologies with {@code config}, and opens the test's topics on it. */
+    private void drive(LoopConfig config, String applicationId, Path state) {
+        if (driver != null) {
+            driver.close();
+        }
         driver = new TopologyTestDriver(GrootStreamsApp.topology(topics, serdes, serving, config),
                 GrootStreamsApp.streamsProperties(new java.util.Properties() {{
                     put("bootstrap.servers", "unused:9092");
-                }}, "topology-test", state, 1), T0);
+                }}, applicationId, state, 1), T0);
         texts = driver.createInputTopic(topics.texts(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         rewards = driver.createInputTopic(topics.rewards(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer());
@@ -102,16 +115,7 @@ class LoopTopologyTest {
 
     @Test
     void textsWaitForABatchOrTheMaxWaitAndKeepTheirOrder(@TempDir Path other) {
-        driver.close();
-        LoopConfig batching = new LoopConfig("slots", 3, 6, Duration.ofMinutes(5), Duration.ofMinutes(1), "f1", 4, 2,
-                Duration.ofSeconds(10)).withInferenceBatching(3, Duration.ofMillis(100)).withInferencePipeline(0);
-        driver = new TopologyTestDriver(GrootStreamsApp.topology(topics, serdes, serving, batching),
-                GrootStreamsApp.streamsProperties(new java.util.Properties() {{
-                    put("bootstrap.servers", "unused:9092");
-                }}, "batching-test", other, 1), T0);
-        texts = driver.createInputTopic(topics.texts(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
-        candidates = driver.createOutputTopic(topics.candidates(), Serdes.String().deserializer(),
-                serdes.candidates().deserializer());
+        drive(config(3, 0), "batching-test", other);
         sendText("a", TOKENS, T0);
         sendText("b", TOKENS, T0);
         assertTrue(candidates.isEmpty(), "two texts wait for a third or for the max wait");
@@ -132,16 +136,7 @@ class LoopTopologyTest {
     @Test
     void withAPipelineTheStreamThreadReadsOnWhileTheModelWorksAndOutputKeepsInputOrder(@TempDir Path other)
             throws Exception {
-        driver.close();
-        LoopConfig pipelined = new LoopConfig("slots", 3, 6, Duration.ofMinutes(5), Duration.ofMinutes(1), "f1", 4, 2,
-                Duration.ofSeconds(10)).withInferenceBatching(2, Duration.ofMillis(100)).withInferencePipeline(1);
-        driver = new TopologyTestDriver(GrootStreamsApp.topology(topics, serdes, serving, pipelined),
-                GrootStreamsApp.streamsProperties(new java.util.Properties() {{
-                    put("bootstrap.servers", "unused:9092");
-                }}, "pipeline-test", other, 1), T0);
-        texts = driver.createInputTopic(topics.texts(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
-        candidates = driver.createOutputTopic(topics.candidates(), Serdes.String().deserializer(),
-                serdes.candidates().deserializer());
+        drive(config(2, 1), "pipeline-test", other);
         CountDownLatch modelBusy = new CountDownLatch(1);
         CompletableFuture<Object> occupied = serving.submit((version, labeler) -> {
             try {
