@@ -29,9 +29,16 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -61,6 +68,16 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
     private long pendingSince;
     /** Nanoseconds spent decoding the pending sets' batches: with the rest, shows where a version's time goes. */
     private long decodeNanos;
+    /** Trains versions, so that the consumer's thread can keep it in its group meanwhile. */
+    private final ExecutorService trainingThread = Executors.newSingleThreadExecutor(work -> {
+        Thread thread = new Thread(work, "groot-trainer-training");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Whether a version is training: partitions assigned meanwhile are paused too. */
+    private boolean training;
+    /** Partition revocations so far: one during training voids the version. */
+    private long revocations;
 
     public StreamingTrainer(Properties clientConfig, String batchesTopic, String versionsTopic, GrootSerdes serdes,
                             ArtifactStore store, TrainerConfig config) {
@@ -95,10 +112,12 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
                     accept(record, serving.getServingVersion());
                 }
                 if (ready()) {
-                    ModelVersion next = trainAndPublish(labeler, serving, lastVersion + 1, publisher);
-                    lastVersion = next.getVersion();
-                    if (next.getStatus() == PromotionStatus.PROMOTED) {
-                        serving = next;
+                    Optional<ModelVersion> next = trainAndPublish(labeler, serving, lastVersion + 1, publisher);
+                    if (next.isPresent()) {
+                        lastVersion = next.get().getVersion();
+                    }
+                    if (next.isPresent() && next.get().getStatus() == PromotionStatus.PROMOTED) {
+                        serving = next.get();
                     } else {
                         labeler.close();
                         labeler = load(serving);
@@ -111,6 +130,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("trainer cannot read or store model artifacts: " + e, e);
         } finally {
+            stopTraining();
             consumer.close();
         }
     }
@@ -150,10 +170,16 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
                 && System.currentTimeMillis() - pendingSince >= config.maxWait().toMillis();
     }
 
-    private ModelVersion trainAndPublish(Labeler labeler, ModelVersion serving, long version,
-                                         VersionPublisher publisher) throws IOException {
+    /** The version published, or empty if partitions were revoked while it trained (the labeler is then spoilt). */
+    private Optional<ModelVersion> trainAndPublish(Labeler labeler, ModelVersion serving, long version,
+                                                   VersionPublisher publisher) throws IOException {
         double collectSeconds = (System.currentTimeMillis() - pendingSince) / 1e3;
-        VersionTraining.Outcome outcome = VersionTraining.train(labeler, pending, config, version);
+        Optional<VersionTraining.Outcome> trained = trainInGroup(labeler, List.copyOf(pending), version);
+        if (trained.isEmpty()) {
+            LOG.info("partitions were revoked while version {} trained; dropped it, the sets are read again", version);
+            return Optional.empty();
+        }
+        VersionTraining.Outcome outcome = trained.get();
         boolean passes = outcome.passes();
         double loss = outcome.loss();
         double newReward = outcome.heldOutReward();
@@ -182,7 +208,49 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
         pending.clear();
         pendingSince = 0;
         decodeNanos = 0;
-        return record;
+        return Optional.of(record);
+    }
+
+    /**
+     * Trains on a thread of its own while this one goes on polling the consumer, its partitions paused (no record
+     * comes back): a consumer that does not poll within {@code max.poll.interval.ms} leaves its group, and the
+     * offsets committed with the version would then be refused. Empty if partitions were revoked meanwhile: the
+     * sets are no longer this trainer's to publish.
+     */
+    private Optional<VersionTraining.Outcome> trainInGroup(Labeler labeler, List<ContrastSet> sets, long version) {
+        long revokedBefore = revocations;
+        training = true;
+        consumer.pause(consumer.assignment());
+        Future<VersionTraining.Outcome> outcome = trainingThread.submit(() ->
+                VersionTraining.train(labeler, sets, config, version));
+        try {
+            while (true) {
+                try {
+                    VersionTraining.Outcome done = outcome.get(100, TimeUnit.MILLISECONDS);
+                    return revocations == revokedBefore ? Optional.of(done) : Optional.empty();
+                } catch (TimeoutException stillTraining) {
+                    consumer.poll(Duration.ZERO);
+                }
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        } finally {
+            training = false;
+            consumer.resume(consumer.assignment());
+        }
+    }
+
+    /** Waits for a version still training (on wake-up or failure), so the labeler is not freed under it. */
+    private void stopTraining() {
+        trainingThread.shutdownNow();
+        try {
+            trainingThread.awaitTermination(5, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private List<TopicOffset> trainedThrough() {
@@ -240,6 +308,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
     private final class ForgetUncommitted implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            revocations++;
             pending.clear();
             consumed.clear();
             pendingSince = 0;
@@ -257,6 +326,9 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
                 } else {
                     consumer.seekToBeginning(List.of(partition));
                 }
+            }
+            if (training) {
+                consumer.pause(partitions);
             }
         }
     }
