@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -310,7 +311,9 @@ class LoopTopologyTest {
         Map<String, Long> counts = new HashMap<>();
         for (String store : List.of(Accounting.TEXTS_STORE, Accounting.REWARDS_STORE)) {
             KeyValueStore<String, Long> kv = driver.getKeyValueStore(store);
-            kv.all().forEachRemaining(entry -> counts.put(entry.key, entry.value));
+            try (KeyValueIterator<String, Long> all = kv.all()) {
+                all.forEachRemaining(entry -> counts.put(entry.key, entry.value));
+            }
         }
         return new LoopAccount(counts);
     }
