@@ -50,19 +50,21 @@ public final class LoopMetrics implements AutoCloseable {
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        // Gauges hold their source weakly unless told otherwise, and nothing else holds the books: once the GC took
+        // them, every books gauge read NaN.
         RecentBooks books = new RecentBooks(app.streams());
         for (String counter : new String[]{Accounting.TEXTS_RECEIVED, Accounting.TEXTS_CANDIDATES,
                 Accounting.TEXTS_DEAD_LETTERED, Accounting.REWARDS_RECEIVED, Accounting.REWARDS_JOINED,
                 Accounting.REWARDS_DUPLICATE, Accounting.REWARDS_DEAD_LETTERED, Accounting.CANDIDATES_RECEIVED,
                 Accounting.CANDIDATES_JOINED, Accounting.CANDIDATES_EXPIRED, Accounting.CONTRAST_SETS,
                 Accounting.BATCHES}) {
-            Gauge.builder("groot.books", books, b -> b.get().get(counter))
+            Gauge.builder("groot.books", books, b -> b.get().get(counter)).strongReference(true)
                     .tag("counter", counter).description("exactly-once count of this instance's partitions")
                     .register(registry);
         }
-        Gauge.builder("groot.rewards.pending", books, b -> b.get().rewardsPending())
+        Gauge.builder("groot.rewards.pending", books, b -> b.get().rewardsPending()).strongReference(true)
                 .description("valid first-seen feedback still waiting for its candidates").register(registry);
-        Gauge.builder("groot.candidates.awaiting", books, b -> b.get().candidatesAwaiting())
+        Gauge.builder("groot.candidates.awaiting", books, b -> b.get().candidatesAwaiting()).strongReference(true)
                 .description("candidate sets inside their window with no feedback yet").register(registry);
         ModelVersionWatcher watcher = app.watcher();
         Gauge.builder("groot.serving.version", app, a -> a.serving().version().orElse(-1))
