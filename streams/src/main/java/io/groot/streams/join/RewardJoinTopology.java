@@ -48,7 +48,8 @@ public final class RewardJoinTopology {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
                     Serdes.String(), serdes.pendingRecords()));
         }
-        for (String store : new String[]{RewardJoiner.CLOSED_REQUESTS_STORE, RewardJoiner.DEADLINES_STORE}) {
+        for (String store : new String[]{RewardJoiner.CLOSED_REQUESTS_STORE, RewardJoiner.DEADLINES_STORE,
+                RewardJoiner.JOINS_STORE}) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
                     Serdes.String(), Serdes.Long()));
         }
@@ -74,7 +75,7 @@ public final class RewardJoinTopology {
                                         config.rewardWindow(), config.grace()), Named.as("join-feedback"),
                                 RewardJoiner.CANDIDATES_STORE, RewardJoiner.FEEDBACK_STORE,
                                 RewardJoiner.CLOSED_REQUESTS_STORE, RewardJoiner.DEADLINES_STORE,
-                                Accounting.REWARDS_STORE),
+                                RewardJoiner.JOINS_STORE, Accounting.REWARDS_STORE),
                 "joined", topics.deadLetters(), deadLetters);
 
         TrainingBatchEncoder batches = new TrainingBatchEncoder(serdes.trainingBatches(), serdes.contrastSets());

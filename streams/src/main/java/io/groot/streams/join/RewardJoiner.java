@@ -48,6 +48,11 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
     static final String CLOSED_REQUESTS_STORE = "join-closed-requests";
     /** Index of the other stores by deadline: {@code kind|deadline (19 digits)|store key}, scanned in order. */
     static final String DEADLINES_STORE = "join-deadlines";
+    /**
+     * Joins of a stored candidate set since it was stored, by its store key: counting them here writes a few bytes
+     * to a changelog per join, where rewriting the candidate record would write the whole candidate set again.
+     */
+    static final String JOINS_STORE = "join-candidate-joins";
     static final Duration EXPIRY_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     private static final char KEY_SEPARATOR = '\u0000';
@@ -65,6 +70,7 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
     private KeyValueStore<String, PendingRecord> feedback;
     private KeyValueStore<String, Long> closedRequests;
     private KeyValueStore<String, Long> deadlines;
+    private KeyValueStore<String, Long> joins;
     private Accounting accounting;
 
     RewardJoiner(ContrastSetBuilder builder, AvroSerde<CandidateSet> candidateSerde,
@@ -83,6 +89,7 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
         this.feedback = context.getStateStore(FEEDBACK_STORE);
         this.closedRequests = context.getStateStore(CLOSED_REQUESTS_STORE);
         this.deadlines = context.getStateStore(DEADLINES_STORE);
+        this.joins = context.getStateStore(JOINS_STORE);
         this.accounting = Accounting.of(context, Accounting.REWARDS_STORE);
         context.schedule(EXPIRY_CHECK_INTERVAL, PunctuationType.STREAM_TIME, this::expire);
     }
@@ -128,11 +135,11 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
         }
         if (match != null) {
             CandidateSet set = candidateSerde.deserialize(topicOf(match.value), bytes(match.value));
-            if (join(requestId, set, event, pending) && match.value.getJoins() == 0) {
+            Long joinedSinceStored = joins.get(match.key);
+            if (join(requestId, set, event, pending) && match.value.getJoins() == 0 && joinedSinceStored == null) {
                 accounting.add(Accounting.CANDIDATES_JOINED);
             }
-            match.value.setJoins(match.value.getJoins() + 1);
-            candidates.put(match.key, match.value);
+            joins.put(match.key, (joinedSinceStored == null ? 0 : joinedSinceStored) + 1);
         } else if (closedRequests.get(requestId) != null) {
             deadLetter(requestId, pending, "expired-request",
                     "feedback came after its request's candidates expired (window + grace passed)");
@@ -165,7 +172,10 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
             String key = storeKeyOf(due.key);
             PendingRecord pending = candidates.get(key);
             remove(CANDIDATES, candidates, key, pending);
-            if (pending.getJoins() == 0) {
+            Long joinedSinceStored = joins.get(key);
+            if (joinedSinceStored != null) {
+                joins.delete(key);
+            } else if (pending.getJoins() == 0) {
                 accounting.add(Accounting.CANDIDATES_EXPIRED);
             }
             String requestId = requestIdOf(key);
