@@ -472,28 +472,48 @@ public final class ThroughputBenchmark {
     }
 
     /**
-     * Steady-state records per second: from when {@code count} passes half of {@code target} until it reaches
-     * it, so start-up (first fetch, JIT) and the last partial batch's wait do not count on either side.
+     * Steady-state records per second: from the last poll before {@code count} passes half of {@code target} to
+     * the first at or past {@code target}, so start-up (first fetch, JIT) and the last partial batch's wait do not
+     * count on either side. Counts move in batches: the window starts at a poll, not at the half, so it always
+     * holds the records it counts (a batch can carry the count from below the half past the target).
      */
     private static double steadyRate(LongSupplier count, long target, long began) throws InterruptedException {
-        timeUntil(count, target / 2, began);
-        long from = count.getAsLong();
-        long measured = System.nanoTime();
-        timeUntil(count, target, measured);
-        return perSecond(target - from, measured);
+        long deadline = began + Duration.ofMinutes(10).toNanos();
+        long lastCount = count.getAsLong();
+        long lastTime = System.nanoTime();
+        long fromCount = -1;
+        long fromTime = 0;
+        while (true) {
+            Thread.sleep(5);
+            long now = System.nanoTime();
+            long counted = count.getAsLong();
+            if (fromCount < 0 && counted >= target / 2) {
+                fromCount = lastCount;
+                fromTime = lastTime;
+            }
+            if (counted >= target) {
+                return (counted - fromCount) / ((now - fromTime) / 1e9);
+            }
+            if (now - deadline > 0) {
+                throw new IllegalStateException("only " + counted + " of " + target + " in 10 minutes");
+            }
+            lastCount = counted;
+            lastTime = now;
+        }
     }
 
     /**
      * An accounting counter of this instance, read from its Kafka Streams metric: polling the store by
      * interactive query would contend with the stream thread for the store's cache. The metric objects are looked
-     * up once they exist (at most every 100 ms until then): {@code KafkaStreams.metrics()} copies every client
-     * metric, and doing that at each poll took a good part of a core from the instance being measured.
+     * up once they exist (at most every 10 ms until then, which is before the measured window):
+     * {@code KafkaStreams.metrics()} copies every client metric, and doing that at each poll took a good part of a
+     * core from the instance being measured.
      */
     private static LongSupplier counter(KafkaStreams streams, String counter) {
         List<Metric> found = new ArrayList<>();
         long[] lookedUpAt = {System.nanoTime() - 1_000_000_000L};
         return () -> {
-            if (found.isEmpty() && System.nanoTime() - lookedUpAt[0] > 100_000_000L) {
+            if (found.isEmpty() && System.nanoTime() - lookedUpAt[0] > 10_000_000L) {
                 lookedUpAt[0] = System.nanoTime();
                 found.addAll(Accounting.metricsOf(streams.metrics(), counter));
             }
