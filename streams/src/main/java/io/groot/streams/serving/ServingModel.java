@@ -1,14 +1,12 @@
 package io.groot.streams.serving;
 
 import io.groot.trainer.model.Labeler;
+import io.groot.trainer.model.ModelThreads;
 
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
@@ -37,12 +35,7 @@ public final class ServingModel implements AutoCloseable {
         if (inferenceThreads < 1) {
             throw new IllegalArgumentException("inference threads must be at least 1, got " + inferenceThreads);
         }
-        AtomicInteger named = new AtomicInteger();
-        this.inferenceThreads = Executors.newFixedThreadPool(inferenceThreads, work -> {
-            Thread thread = new Thread(work, "groot-inference-" + named.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.inferenceThreads = ModelThreads.start("groot-inference", inferenceThreads);
     }
 
     /** Runs {@code inference} with the current version and labeler. @throws IllegalStateException if none yet */
@@ -109,12 +102,7 @@ public final class ServingModel implements AutoCloseable {
     /** Lets submitted inference finish (nobody waits forever on a dropped batch), then frees the model. */
     @Override
     public void close() {
-        inferenceThreads.shutdown();
-        try {
-            inferenceThreads.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ModelThreads.stop(inferenceThreads, Duration.ofSeconds(30));
         lock.writeLock().lock();
         try {
             if (labeler != null) {

@@ -9,6 +9,7 @@ import io.groot.schemas.serde.GrootSerdes;
 import io.groot.trainer.artifact.ArtifactStore;
 import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.LabelerArtifact;
+import io.groot.trainer.model.ModelThreads;
 import io.groot.trainer.reward.RewardFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -35,7 +36,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -69,11 +69,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
     /** Nanoseconds spent decoding the pending sets' batches: with the rest, shows where a version's time goes. */
     private long decodeNanos;
     /** Trains versions, so that the consumer's thread can keep it in its group meanwhile. */
-    private final ExecutorService trainingThread = Executors.newSingleThreadExecutor(work -> {
-        Thread thread = new Thread(work, "groot-trainer-training");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService trainingThread = ModelThreads.start("groot-trainer-training", 1);
     /** Whether a version is training: partitions assigned meanwhile are paused too. */
     private boolean training;
     /** Partition revocations so far: one during training voids the version. */
@@ -245,12 +241,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
 
     /** Waits for a version still training (on wake-up or failure), so the labeler is not freed under it. */
     private void stopTraining() {
-        trainingThread.shutdownNow();
-        try {
-            trainingThread.awaitTermination(5, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ModelThreads.stop(trainingThread, Duration.ofMinutes(5));
     }
 
     private List<TopicOffset> trainedThrough() {
