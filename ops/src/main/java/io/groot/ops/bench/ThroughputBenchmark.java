@@ -23,6 +23,7 @@ import io.groot.trainer.groot.CandidateSets;
 import io.groot.trainer.groot.ContrastSetBuilder;
 import io.groot.trainer.groot.Corrector;
 import io.groot.trainer.groot.GrootTraining;
+import io.groot.trainer.groot.OfflineRound;
 import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.LabelerArtifact;
 import io.groot.trainer.model.LabelerConfig;
@@ -208,22 +209,21 @@ public final class ThroughputBenchmark {
         return measured("inference", "candidate sets/s", system, baseline);
     }
 
-    private static void batchedBeamSearch(Labeler labeler, List<LabelledSentence> sentences) {
+    /** The top-4 of every sentence, in batches of the streams path's size. */
+    private static List<List<ScoredSequence>> batchedBeamSearch(Labeler labeler, List<LabelledSentence> sentences) {
+        List<List<ScoredSequence>> topK = new ArrayList<>(sentences.size());
         for (int from = 0; from < sentences.size(); from += LoopConfig.DEFAULT_INFERENCE_BATCH) {
-            labeler.topK(sentences.subList(from, Math.min(sentences.size(), from + LoopConfig.DEFAULT_INFERENCE_BATCH))
-                    .stream().map(LabelledSentence::tokens).toList(), 4);
+            topK.addAll(labeler.topK(sentences.subList(from, Math.min(sentences.size(),
+                    from + LoopConfig.DEFAULT_INFERENCE_BATCH)).stream().map(LabelledSentence::tokens).toList(), 4));
         }
+        return topK;
     }
 
     private Ratio join(Properties client, GrootSerdes serdes, Labeler labeler, List<LabelledSentence> sentences)
             throws Exception {
         double[] system = new double[warmup + repeats];
         double[] baseline = new double[warmup + repeats];
-        List<List<ScoredSequence>> topK = new ArrayList<>();
-        for (int from = 0; from < sentences.size(); from += LoopConfig.DEFAULT_INFERENCE_BATCH) {
-            topK.addAll(labeler.topK(sentences.subList(from, Math.min(sentences.size(),
-                    from + LoopConfig.DEFAULT_INFERENCE_BATCH)).stream().map(LabelledSentence::tokens).toList(), 4));
-        }
+        List<List<ScoredSequence>> topK = batchedBeamSearch(labeler, sentences);
         for (int r = 0; r < warmup + repeats; r++) {
             Topics topics = Topics.withPrefix("join" + r + ".");
             TopicSetup.ensureTopics(client, topics, 1, (short) 1);
@@ -277,7 +277,8 @@ public final class ThroughputBenchmark {
         double[] baseline = new double[warmup + repeats];
         List<ContrastSet> sets;
         try (Labeler labeler = LabelerArtifact.fromBytes(model)) {
-            sets = contrastSets(labeler, sentences);
+            sets = OfflineRound.contrastSets(labeler, 1, sentences, 4,
+                    new ContrastSetBuilder(RewardFunction.parse("f0.5"), new Corrector(4)), 32);
         }
         int half = sets.size() / 2;
         double[] trainingShare = new double[warmup + repeats];
@@ -306,10 +307,10 @@ public final class ThroughputBenchmark {
                         batchRecords(serdes, topics, sets.subList(0, half)).forEach(producer::send);
                         producer.flush();
                         // Watched in process: polling the versions topic would compete with the trainer for CPU.
-                        timeUntil(trainer::publishedVersions, 1, System.nanoTime());
+                        awaitCount(trainer::publishedVersions, 1, System.nanoTime());
                         secondHalf.forEach(producer::send);
                     }
-                    timeUntil(trainer::publishedVersions, 2, System.nanoTime());
+                    awaitCount(trainer::publishedVersions, 2, System.nanoTime());
                     List<ModelVersion> versions = awaitVersions(client, serdes, topics, 3);
                     double cycle = Duration.between(versions.get(1).getCreatedAt(), versions.get(2).getCreatedAt())
                             .toNanos() / 1e9;
@@ -421,24 +422,6 @@ public final class ThroughputBenchmark {
         }
     }
 
-    private static List<ContrastSet> contrastSets(Labeler labeler, List<LabelledSentence> sentences) {
-        ContrastSetBuilder builder = new ContrastSetBuilder(RewardFunction.parse("f0.5"), new Corrector(4));
-        List<ContrastSet> sets = new ArrayList<>();
-        for (int from = 0; from < sentences.size(); from += 32) {
-            List<LabelledSentence> batch = sentences.subList(from, Math.min(sentences.size(), from + 32));
-            var topK = labeler.topK(batch.stream().map(LabelledSentence::tokens).toList(), 4);
-            for (int i = 0; i < batch.size(); i++) {
-                String id = "s" + (from + i);
-                CandidateSet set = CandidateSets.of(id, batch.get(i).tokens(), MODEL, 1, topK.get(i), Instant.now(),
-                        null);
-                sets.add(builder.build(set, RewardEvent.newBuilder().setRequestId(id).setEventId("e" + id)
-                        .setSource("bench").setEventTime(Instant.now()).setReferenceLabels(batch.get(i).labels())
-                        .build(), null));
-            }
-        }
-        return sets;
-    }
-
     private static void publish(Properties client, GrootSerdes serdes, LocalArtifactStore artifacts, Topics topics,
                                 Labeler labeler) throws Exception {
         try (VersionPublisher publisher = new VersionPublisher(client, "bench-init-" + topics.texts(), artifacts,
@@ -521,8 +504,8 @@ public final class ThroughputBenchmark {
         };
     }
 
-    /** Records per second from {@code began} until {@code count} reaches {@code target}. */
-    private static double timeUntil(LongSupplier count, long target, long began) throws InterruptedException {
+    /** Waits until {@code count} reaches {@code target}, for at most 10 minutes from {@code began}. */
+    private static void awaitCount(LongSupplier count, long target, long began) throws InterruptedException {
         long deadline = began + Duration.ofMinutes(10).toNanos();
         while (count.getAsLong() < target) {
             if (System.nanoTime() - deadline > 0) {
@@ -530,7 +513,6 @@ public final class ThroughputBenchmark {
             }
             Thread.sleep(5);
         }
-        return perSecond(target, began);
     }
 
 

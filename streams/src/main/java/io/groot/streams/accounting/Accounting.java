@@ -82,14 +82,10 @@ public final class Accounting {
     }
 
     /**
-     * This instance's total for {@code counter} from Kafka Streams metrics ({@code KafkaStreams.metrics()}): a
-     * cheap read for dashboards and benchmarks, per instance and not exactly-once (the store is the truth).
+     * The metrics (one per task) that count {@code counter} in {@code KafkaStreams.metrics()}: hold them to read
+     * this instance's total cheaply with {@link #total}, for dashboards and benchmarks (per instance and not
+     * exactly-once: the store is the truth).
      */
-    public static long metricTotal(Map<MetricName, ? extends Metric> metrics, String counter) {
-        return total(metricsOf(metrics, counter));
-    }
-
-    /** The metrics (one per task) that count {@code counter}: hold them to read the total without a lookup. */
     public static List<Metric> metricsOf(Map<MetricName, ? extends Metric> metrics, String counter) {
         return metrics.entrySet().stream()
                 .filter(e -> e.getKey().group().equals("stream-" + METRICS_SCOPE + "-metrics")

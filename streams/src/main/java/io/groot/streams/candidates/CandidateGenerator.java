@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -175,13 +176,13 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
     }
 
     private void dispatch(List<Buffered> batchTexts) {
+        BiFunction<Long, Labeler, List<Routed<CandidateSet>>> inference =
+                (version, labeler) -> candidates(version, labeler, batchTexts);
         if (pipeline == 0) {
-            forward(batchTexts, outcome(batchTexts, () -> serving.apply((version, labeler) ->
-                    candidates(version, labeler, batchTexts))));
+            forward(batchTexts, outcome(batchTexts, () -> serving.apply(inference)));
             return;
         }
-        inFlight.add(new InFlight(batchTexts, serving.submit((version, labeler) ->
-                candidates(version, labeler, batchTexts))));
+        inFlight.add(new InFlight(batchTexts, serving.submit(inference)));
         while (inFlight.size() > pipeline) {
             forwardOldest();
         }
@@ -232,11 +233,12 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
         for (int i = 0; i < batchTexts.size(); i++) {
             Buffered text = batchTexts.get(i);
             Routed<CandidateSet> result = results.get(i);
-            accounting.add(result.isDead() ? Accounting.TEXTS_DEAD_LETTERED : Accounting.TEXTS_CANDIDATES);
             RecordHeaders headers = new RecordHeaders();
             if (result.isDead()) {
-                accounting.add(Accounting.TEXTS_DEAD_LETTERED + "." + result.deadLetter().getReason());
+                accounting.deadLettered(Accounting.TEXTS_DEAD_LETTERED, result.deadLetter().getReason());
                 DeadLetters.annotate(headers, result.deadLetter());
+            } else {
+                accounting.add(Accounting.TEXTS_CANDIDATES);
             }
             context.forward(new Record<>(text.requestId(), result, text.pending().getRecordTime(), headers));
             buffer.delete(text.key());

@@ -21,8 +21,7 @@ public final class SpanFBeta implements RewardFunction {
 
     @Override
     public double reward(List<String> candidate, List<String> reference) {
-        RewardFunction.requireSameLength(candidate, reference);
-        return score(candidate, new HashSet<>(Span.of(reference)));
+        return against(reference).applyAsDouble(candidate);
     }
 
     @Override
