@@ -3,11 +3,19 @@ package io.groot.schemas;
 import io.groot.schemas.registry.InMemorySchemaRegistry;
 import io.groot.schemas.serde.AvroSerde;
 import io.groot.schemas.serde.GrootSerdes;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -63,6 +71,27 @@ class AvroSerdeTest {
         assertEquals(batch, roundTrip(serdes.trainingBatches(), "t", batch));
         assertEquals(version, roundTrip(serdes.modelVersions(), "m", version));
         assertEquals(dead, roundTrip(serdes.deadLetters(), "d", dead));
+
+        // The serde writes with Avro's generated encoders; the bytes must be those of its schema walk.
+        assertWritesAsSchemaWalk(serdes.candidates(), candidates);
+        contrast.setFeedbackTime(Instant.ofEpochMilli(7)); // a nullable timestamp: a union of null and a conversion
+        assertWritesAsSchemaWalk(serdes.contrastSets(), contrast);
+        assertWritesAsSchemaWalk(serdes.trainingBatches(), batch);
+        assertWritesAsSchemaWalk(serdes.modelVersions(), version);
+    }
+
+    private static <T extends SpecificRecord> void assertWritesAsSchemaWalk(AvroSerde<T> serde, T record) {
+        byte[] written = serde.serialize("walk-" + serde.schema().getName(), record);
+        ByteArrayOutputStream walked = new ByteArrayOutputStream();
+        try {
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(walked, null);
+            new SpecificDatumWriter<T>(serde.schema()).write(record, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertArrayEquals(walked.toByteArray(),
+                Arrays.copyOfRange(written, AvroSerde.HEADER_BYTES, written.length), serde.schema().getName());
     }
 
     @Test

@@ -12,6 +12,9 @@ import io.groot.schemas.serde.TrainingBatchEncoder;
 import io.groot.trainer.groot.ContrastSetBuilder;
 import io.groot.trainer.groot.Corrector;
 import io.groot.trainer.reward.RewardFunction;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,6 +27,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +43,9 @@ import java.util.function.ToDoubleFunction;
  *   <li>writing a training batch from contrast sets stored encoded: {@link TrainingBatchEncoder} over the bytes
  *       ({@code batchFromStoredBytes}) vs decoding them and encoding the batch ({@code batchByDecodeAndEncode},
  *       what the batcher did before);</li>
+ *   <li>encoding the 32 contrast sets with {@link io.groot.schemas.serde.AvroSerde}, which writes with Avro's
+ *       generated encoders ({@code encodeContrastSets}), vs Avro's default schema walk
+ *       ({@code encodeContrastSetsDefaultCoders});</li>
  *   <li>scoring every member of every set with span F0.5: parsing the reference once per set
  *       ({@code scoreAgainstReference}) vs once per member ({@code scorePairwise}).</li>
  * </ul>
@@ -59,6 +67,7 @@ public class ContrastSetBenchmarks {
     private final TrainingBatchEncoder encoder = new TrainingBatchEncoder(serdes.trainingBatches(),
             serdes.contrastSets());
     private final RewardFunction reward = RewardFunction.parse("f0.5");
+    private final SpecificDatumWriter<ContrastSet> defaultWriter = new SpecificDatumWriter<>(ContrastSet.class);
     private List<ContrastSet> sets;
     private List<byte[]> stored;
 
@@ -103,6 +112,24 @@ public class ContrastSetBenchmarks {
             decoded.add(serdes.contrastSets().deserialize(STORE_TOPIC, bytes));
         }
         return serdes.trainingBatches().serialize(BATCHES_TOPIC, new TrainingBatch("0_0-r0", Instant.EPOCH, decoded));
+    }
+
+    @Benchmark
+    public void encodeContrastSets(Blackhole sink) {
+        for (ContrastSet set : sets) {
+            sink.consume(serdes.contrastSets().serialize(STORE_TOPIC, set));
+        }
+    }
+
+    @Benchmark
+    public void encodeContrastSetsDefaultCoders(Blackhole sink) throws IOException {
+        for (ContrastSet set : sets) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            defaultWriter.write(set, encoder);
+            encoder.flush();
+            sink.consume(out.toByteArray());
+        }
     }
 
     @Benchmark

@@ -2,6 +2,7 @@ package io.groot.schemas.serde;
 
 import io.groot.schemas.registry.SchemaRegistry;
 import org.apache.avro.Schema;
+import org.apache.avro.data.TimeConversions;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -47,7 +48,23 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         this.registry = registry;
         this.readerSchema = SpecificData.get().getSchema(type);
         this.forKey = forKey;
-        this.writer = new SpecificDatumWriter<>(readerSchema);
+        this.writer = new SpecificDatumWriter<>(readerSchema, withGeneratedCoders(readerSchema));
+    }
+
+    /**
+     * A model that writes with the encoders Avro generates for records without logical types (the candidates and
+     * contrast members that are most of our bytes) instead of walking the schema: off by default in Avro
+     * ({@code org.apache.avro.specific.use_custom_coders}). It needs the timestamp conversion for nullable
+     * timestamps (unions are resolved through the model). Reading is left to Avro's fast reader, which does not
+     * use the generated decoders.
+     */
+    private static SpecificData withGeneratedCoders(Schema schema) {
+        SpecificData generated = SpecificData.getForSchema(schema);
+        SpecificData data = new SpecificData(generated.getClassLoader());
+        generated.getConversions().forEach(data::addLogicalTypeConversion);
+        data.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+        data.setCustomCoders(true);
+        return data;
     }
 
     /** The schema this serde writes and reads into. */
