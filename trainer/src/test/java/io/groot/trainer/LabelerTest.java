@@ -3,6 +3,8 @@ package io.groot.trainer;
 import io.groot.schemas.ContrastMember;
 import io.groot.schemas.ContrastSet;
 import io.groot.schemas.Origin;
+import io.groot.trainer.bench.RankedEvaluation;
+import io.groot.trainer.data.LabelledSentence;
 import io.groot.trainer.groot.GrootObjective;
 import io.groot.trainer.groot.GrootTraining;
 import io.groot.trainer.model.Labeler;
@@ -10,9 +12,11 @@ import io.groot.trainer.model.LabelerArtifact;
 import io.groot.trainer.model.LabelerConfig;
 import io.groot.trainer.model.ScoredSequence;
 import io.groot.trainer.model.Vocabulary;
+import io.groot.trainer.reward.RewardFunction;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -178,6 +182,30 @@ class LabelerTest {
             assertTrue(after[0] - after[1] > before[0] - before[1],
                     "margin good-bad " + (before[0] - before[1]) + " -> " + (after[0] - after[1]));
             assertNotEquals(before[0], after[0]);
+        }
+    }
+
+    @Test
+    void perSentenceEvaluationDoesNotDependOnBatching() {
+        List<LabelledSentence> gold = List.of(
+                new LabelledSentence(SENTENCES.get(0), List.of("O", "O", "B-city", "I-city"), ""),
+                new LabelledSentence(SENTENCES.get(1), List.of("O", "O", "B-city", "O", "B-day"), ""),
+                new LabelledSentence(SENTENCES.get(2), List.of("B-day"), ""),
+                new LabelledSentence(SENTENCES.get(3), List.of("B-city", "I-city", "O", "B-day"), ""));
+        RewardFunction reward = RewardFunction.parse("token-accuracy");
+        try (Labeler labeler = untrained()) {
+            RankedEvaluation whole = RankedEvaluation.of(labeler, gold, 3, reward, 64);
+            RankedEvaluation inPairs = RankedEvaluation.of(labeler, gold, 3, reward, 2);
+            assertArrayEquals(whole.rewardAtOneBySentence(), inPairs.rewardAtOneBySentence());
+            assertArrayEquals(whole.meanOfKBySentence(), inPairs.meanOfKBySentence());
+            assertEquals(whole.rewardAtRank()[0], Arrays.stream(whole.rewardAtOneBySentence()).average().orElseThrow(),
+                    1e-12);
+            assertEquals(whole.meanOfK(), Arrays.stream(whole.meanOfKBySentence()).average().orElseThrow(), 1e-12);
+            for (int i = 0; i < gold.size(); i++) {
+                List<String> top = labeler.topK(List.of(gold.get(i).tokens()), 3).get(0).get(0).labels();
+                assertEquals(reward.reward(top, gold.get(i).labels()), whole.rewardAtOneBySentence()[i], 1e-12,
+                        "sentence " + i);
+            }
         }
     }
 

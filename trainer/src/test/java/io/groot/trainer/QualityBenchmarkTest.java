@@ -81,6 +81,19 @@ class QualityBenchmarkTest {
         assertEquals(3, ranks.size());
         double best = (Double) models.get("groot").get("bestOfK");
         assertTrue(best >= ranks.get(0) && best >= ranks.get(2), "best-of-k bounds every rank");
+
+        // The paired comparisons are built from per-sentence values that must add up to the models' means.
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Map<String, Double>>> comparisons =
+                (Map<String, Map<String, Map<String, Double>>>) first.get("comparisons");
+        Map<String, Double> atOne = comparisons.get("groot - nll").get("rewardAtOne");
+        @SuppressWarnings("unchecked")
+        double nllAtOne = ((List<Double>) models.get("nll").get("rewardAtRank")).get(0);
+        assertEquals(ranks.get(0) - nllAtOne, atOne.get("mean"), 1e-9);
+        assertTrue(atOne.get("low95") <= atOne.get("mean") && atOne.get("mean") <= atOne.get("high95"));
+        Map<String, Double> meanOfK = comparisons.get("groot - groot-no-correction").get("meanOfK");
+        assertEquals((Double) models.get("groot").get("meanOfK")
+                - (Double) models.get("groot-no-correction").get("meanOfK"), meanOfK.get("mean"), 1e-9);
     }
 
     private static LabelledCorpus tinyCorpus() {

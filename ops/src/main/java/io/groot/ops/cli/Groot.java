@@ -178,6 +178,10 @@ public final class Groot {
         System.out.print(QualityTable.render(report));
         if (seeds > 1) {
             System.out.print(QualityTable.renderOverSeeds(report));
+            System.out.print(QualityTable.renderComparisons(report, "comparisonsOverSeeds",
+                    "differences of the models averaged over the seeds"));
+        } else {
+            System.out.print(QualityTable.renderComparisons(report, "comparisons", "differences"));
         }
         System.out.printf(java.util.Locale.ROOT, "wall time %.0f s; JSON written to %s%n", report.get("wallSeconds"),
                 out.toAbsolutePath());

@@ -57,4 +57,27 @@ final class QualityTable {
         }
         return out.toString();
     }
+
+    /**
+     * The paired differences under {@code key} ({@code comparisons}, or {@code comparisonsOverSeeds}): mean and
+     * 95% paired-bootstrap interval over the test sentences.
+     */
+    @SuppressWarnings("unchecked")
+    static String renderComparisons(Map<String, Object> report, String key, String title) {
+        Map<String, Object> comparisons = (Map<String, Object>) report.get(key);
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                "%n%s (mean difference [95%% paired bootstrap over test sentences]):%n", title));
+        out.append(String.format(Locale.ROOT, "%-34s%30s%30s%n", "pair", "reward@1", "mean-of-k"));
+        for (Map.Entry<String, Object> entry : comparisons.entrySet()) {
+            Map<String, Map<String, Double>> byMetric = (Map<String, Map<String, Double>>) entry.getValue();
+            out.append(String.format(Locale.ROOT, "%-34s", entry.getKey()));
+            for (String metric : List.of("rewardAtOne", "meanOfK")) {
+                Map<String, Double> d = byMetric.get(metric);
+                out.append(String.format(Locale.ROOT, "%30s", String.format(Locale.ROOT, "%+.4f [%+.4f, %+.4f]",
+                        d.get("mean"), d.get("low95"), d.get("high95"))));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
 }

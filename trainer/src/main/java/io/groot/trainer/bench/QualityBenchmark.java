@@ -16,6 +16,7 @@ import io.groot.trainer.reward.RewardFunction;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,8 +56,10 @@ public final class QualityBenchmark {
         }
         Map<String, Object> report = new LinkedHashMap<>(runs.get(runs.size() - 1));
         report.put("models", runs.get(0).get("models"));
+        report.put("comparisons", runs.get(0).get("comparisons"));
         report.put("seeds", seeds);
         report.put("overSeeds", SeedSummary.of(runs));
+        report.put("comparisonsOverSeeds", Comparisons.of(Comparisons.averageBySentence(runs), config.seed()));
         report.put("runs", runs);
         return report;
     }
@@ -96,6 +99,7 @@ public final class QualityBenchmark {
         report.put("test", test.size());
         report.put("config", configMap());
         report.put("models", models);
+        report.put("comparisons", Comparisons.of(models, config.seed()));
         report.put("trainingSeconds", seconds);
         report.put("wallSeconds", elapsed(began));
         return report;
@@ -171,7 +175,11 @@ public final class QualityBenchmark {
             progress.printf(Locale.ROOT, "%s on test: %s@1 %.4f, mean-of-%d %.4f, span F1@1 %.2f%n", name,
                     reward.name(), evaluation.rewardAtRank()[0], config.k(), evaluation.meanOfK(),
                     100 * evaluation.spanF1AtOne());
-            return evaluation.toMap();
+            Map<String, Object> out = evaluation.toMap();
+            out.put(Comparisons.BY_SENTENCE, Map.of(
+                    "rewardAtOne", Arrays.stream(evaluation.rewardAtOneBySentence()).boxed().toList(),
+                    "meanOfK", Arrays.stream(evaluation.meanOfKBySentence()).boxed().toList()));
+            return out;
         }
     }
 

@@ -13,15 +13,19 @@ import java.util.Map;
 
 /**
  * How good a labeler's whole top-k is: the mean reward of the candidate at each rank 1..k (a missing rank counts
- * 0), best-of-k, mean-of-k, and the corpus-level span F1 of rank 1 (conlleval's number).
+ * 0), best-of-k, mean-of-k, and the corpus-level span F1 of rank 1 (conlleval's number). The rank-1 reward and
+ * mean-of-k of each sentence are kept too, in input order, so that two labelers can be compared sentence by
+ * sentence ({@link PairedDifference}).
  */
 public record RankedEvaluation(String reward, double[] rewardAtRank, double bestOfK, double meanOfK,
                                double spanF1AtOne, double spanPrecisionAtOne, double spanRecallAtOne,
-                               int sentences) {
+                               int sentences, double[] rewardAtOneBySentence, double[] meanOfKBySentence) {
 
     public static RankedEvaluation of(Labeler labeler, List<LabelledSentence> sentences, int k, RewardFunction reward,
                                       int batchSize) {
         double[] atRank = new double[k];
+        double[] atOneBySentence = new double[sentences.size()];
+        double[] meanOfKBySentence = new double[sentences.size()];
         double best = 0;
         SpanCounts spans = new SpanCounts();
         for (int from = 0; from < sentences.size(); from += batchSize) {
@@ -31,12 +35,18 @@ public record RankedEvaluation(String reward, double[] rewardAtRank, double best
                 List<String> reference = batch.get(i).labels();
                 List<ScoredSequence> candidates = topK.get(i);
                 double bestHere = 0;
+                double sumHere = 0;
                 for (ScoredSequence candidate : candidates) {
                     double r = reward.reward(candidate.labels(), reference);
                     atRank[candidate.rank() - 1] += r;
                     bestHere = Math.max(bestHere, r);
+                    sumHere += r;
+                    if (candidate.rank() == 1) {
+                        atOneBySentence[from + i] = r;
+                    }
                 }
                 best += bestHere;
+                meanOfKBySentence[from + i] = sumHere / k;
                 spans.add(candidates.get(0).labels(), reference);
             }
         }
@@ -47,7 +57,7 @@ public record RankedEvaluation(String reward, double[] rewardAtRank, double best
             sum += atRank[r];
         }
         return new RankedEvaluation(reward.name(), atRank, best / n, sum / k, spans.f1(), spans.precision(),
-                spans.recall(), n);
+                spans.recall(), n, atOneBySentence, meanOfKBySentence);
     }
 
     public Map<String, Object> toMap() {
