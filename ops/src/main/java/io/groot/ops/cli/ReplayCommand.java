@@ -89,6 +89,13 @@ final class ReplayCommand {
                 }
             }
             results.forEach((v, e) -> report.put(v, e.toMap()));
+            Map<String, Object> differences = new LinkedHashMap<>();
+            ReplayTable.differences(results).forEach((pair, byMetric) -> {
+                Map<String, Object> metrics = new LinkedHashMap<>();
+                byMetric.forEach((metric, d) -> metrics.put(metric, d.toMap()));
+                differences.put(pair, metrics);
+            });
+            report.put("differences", differences);
             System.out.print(json ? new ObjectMapper().writeValueAsString(report) + "\n" : ReplayTable.render(results));
         } else if (mode.equals("retrain")) {
             if (base < 0) {

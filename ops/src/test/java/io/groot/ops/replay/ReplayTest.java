@@ -12,6 +12,7 @@ import io.groot.schemas.registry.SchemaRegistryServer;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.streams.LoopConfig;
 import io.groot.trainer.artifact.LocalArtifactStore;
+import io.groot.trainer.bench.PairedDifference;
 import io.groot.trainer.bench.RankedEvaluation;
 import io.groot.trainer.groot.ContrastSetBuilder;
 import io.groot.trainer.groot.Corrector;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -103,10 +105,16 @@ class ReplayTest {
             try (Labeler one = load(artifacts, v1); Labeler two = load(artifacts, v2)) {
                 RankedEvaluation before = Replay.evaluate(one, log, 4, f05);
                 RankedEvaluation after = Replay.evaluate(two, log, 4, f05);
-                System.err.print(ReplayTable.render(Map.of("v1", before, "v2", after)));
+                Map<String, RankedEvaluation> inOrder = new LinkedHashMap<>();
+                inOrder.put("v1", before);
+                inOrder.put("v2", after);
+                System.err.print(ReplayTable.render(inOrder));
                 assertTrue(after.rewardAtRank()[0] > before.rewardAtRank()[0],
                         "version 2 learnt from this feedback: " + after.rewardAtRank()[0] + " vs "
                                 + before.rewardAtRank()[0]);
+                PairedDifference gain = ReplayTable.differences(inOrder).get("v2 - v1").get("rewardAtOne");
+                assertEquals(after.rewardAtRank()[0] - before.rewardAtRank()[0], gain.mean(), 1e-9);
+                assertTrue(gain.low() > 0, "and beyond what resampling the log's sentences explains: " + gain);
             }
         }
     }
