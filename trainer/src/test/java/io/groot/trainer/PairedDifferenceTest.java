@@ -19,6 +19,7 @@ class PairedDifferenceTest {
         assertEquals(0.1, d.mean(), 1e-12);
         assertEquals(0.1, d.low(), 1e-12);
         assertEquals(0.1, d.high(), 1e-12);
+        assertEquals("+0.1000 [+0.1000, +0.1000]", d.formatted());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.groot.ops.cli;
 
+import io.groot.trainer.bench.PairedDifference;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,9 +74,8 @@ final class QualityTable {
             Map<String, Map<String, Double>> byMetric = (Map<String, Map<String, Double>>) entry.getValue();
             out.append(String.format(Locale.ROOT, "%-34s", entry.getKey()));
             for (String metric : List.of("rewardAtOne", "meanOfK")) {
-                Map<String, Double> d = byMetric.get(metric);
-                out.append(String.format(Locale.ROOT, "%30s", String.format(Locale.ROOT, "%+.4f [%+.4f, %+.4f]",
-                        d.get("mean"), d.get("low95"), d.get("high95"))));
+                out.append(String.format(Locale.ROOT, "%30s",
+                        PairedDifference.fromMap(byMetric.get(metric)).formatted()));
             }
             out.append('\n');
         }

@@ -60,8 +60,7 @@ public final class ReplayTable {
             out.append(String.format(Locale.ROOT, "%-14s%30s%30s%n", "versions", any.reward() + "@1", "mean-of-k"));
             differences.forEach((pair, byMetric) -> {
                 out.append(String.format(Locale.ROOT, "%-14s", pair));
-                byMetric.values().forEach(d -> out.append(String.format(Locale.ROOT, "%30s",
-                        String.format(Locale.ROOT, "%+.4f [%+.4f, %+.4f]", d.mean(), d.low(), d.high()))));
+                byMetric.values().forEach(d -> out.append(String.format(Locale.ROOT, "%30s", d.formatted())));
                 out.append('\n');
             });
         }

@@ -2,6 +2,7 @@ package io.groot.trainer.bench;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -38,6 +39,16 @@ public record PairedDifference(double mean, double low, double high) {
         Arrays.sort(means);
         return new PairedDifference(sum / n, means[(int) (0.025 * RESAMPLES)],
                 means[(int) Math.ceil(0.975 * RESAMPLES) - 1]);
+    }
+
+    /** {@code +0.0123 [-0.0010, +0.0250]} */
+    public String formatted() {
+        return String.format(Locale.ROOT, "%+.4f [%+.4f, %+.4f]", mean, low, high);
+    }
+
+    /** The inverse of {@link #toMap}. */
+    public static PairedDifference fromMap(Map<String, Double> map) {
+        return new PairedDifference(map.get("mean"), map.get("low95"), map.get("high95"));
     }
 
     public Map<String, Object> toMap() {
