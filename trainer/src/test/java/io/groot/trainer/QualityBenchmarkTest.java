@@ -96,6 +96,26 @@ class QualityBenchmarkTest {
                 - (Double) models.get("groot-no-correction").get("meanOfK"), meanOfK.get("mean"), 1e-9);
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void comparesTheModelsAveragedOverSeeds() throws Exception {
+        QualityBenchmarkConfig config = new QualityBenchmarkConfig("f0.5", 3, 1, 1, GrootObjective.defaults(), 2,
+                5e-3f, 2e-3f, 16, 0, 5, new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3);
+        Map<String, Object> report = new QualityBenchmark(config, new PrintStream(OutputStream.nullOutputStream()))
+                .runSeeds(tinyCorpus(), "tiny", 2);
+
+        Map<String, Map<String, Map<String, Double>>> overSeeds =
+                (Map<String, Map<String, Map<String, Double>>>) report.get("overSeeds");
+        Map<String, Map<String, Map<String, Double>>> comparisons =
+                (Map<String, Map<String, Map<String, Double>>>) report.get("comparisonsOverSeeds");
+        for (String metric : List.of("rewardAtOne", "meanOfK")) {
+            // The mean of the per-sentence differences of seed-averaged models is the difference of the means.
+            assertEquals(overSeeds.get("groot").get(metric).get("mean")
+                            - overSeeds.get("nll-continued").get(metric).get("mean"),
+                    comparisons.get("groot - nll-continued").get(metric).get("mean"), 1e-9, metric);
+        }
+    }
+
     private static LabelledCorpus tinyCorpus() {
         Random random = new Random(3);
         String[] cities = {"boston", "denver", "new york", "salt lake city"};

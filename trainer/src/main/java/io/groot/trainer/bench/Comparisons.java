@@ -18,56 +18,53 @@ final class Comparisons {
     private Comparisons() {
     }
 
-    /** @param models each model's report, with its {@link #BY_SENTENCE} metrics */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> of(Map<String, Object> models, long seed) {
+    /** @param bySentence model -> metric -> its value on each test sentence */
+    static Map<String, Object> of(Map<String, Map<String, double[]>> bySentence, long seed) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (List<String> pair : PAIRS) {
-            Map<String, Object> a = (Map<String, Object>) ((Map<String, Object>) models.get(pair.get(0)))
-                    .get(BY_SENTENCE);
-            Map<String, Object> b = (Map<String, Object>) ((Map<String, Object>) models.get(pair.get(1)))
-                    .get(BY_SENTENCE);
             Map<String, Object> byMetric = new LinkedHashMap<>();
             for (String metric : METRICS) {
-                byMetric.put(metric, PairedDifference.of(values(a.get(metric)), values(b.get(metric)), seed).toMap());
+                byMetric.put(metric, PairedDifference.of(bySentence.get(pair.get(0)).get(metric),
+                        bySentence.get(pair.get(1)).get(metric), seed).toMap());
             }
             out.put(pair.get(0) + " - " + pair.get(1), byMetric);
         }
         return out;
     }
 
-    /**
-     * Each model's per-sentence metrics averaged over the runs (seeds), in the shape {@link #of} reads. Averaging
-     * damps the training noise; the interval then covers the choice of test sentences only, not the spread from
-     * seed to seed (the standard deviations over seeds show that).
-     */
+    /** The per-sentence metrics of one run's {@code models} report (each model's {@link #BY_SENTENCE} lists). */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> averageBySentence(List<Map<String, Object>> runs) {
-        Map<String, Object> averaged = new LinkedHashMap<>();
-        for (String model : ((Map<String, Object>) runs.get(0).get("models")).keySet()) {
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            for (String metric : METRICS) {
-                double[] sum = null;
-                for (Map<String, Object> run : runs) {
-                    Map<String, Object> m = (Map<String, Object>) ((Map<String, Object>) run.get("models")).get(model);
-                    double[] values = values(((Map<String, Object>) m.get(BY_SENTENCE)).get(metric));
-                    if (sum == null) {
-                        sum = new double[values.length];
-                    }
-                    for (int i = 0; i < values.length; i++) {
-                        sum[i] += values[i] / runs.size();
-                    }
-                }
-                metrics.put(metric, sum);
-            }
-            averaged.put(model, Map.of(BY_SENTENCE, metrics));
-        }
-        return averaged;
+    static Map<String, Map<String, double[]>> bySentence(Map<String, Object> models) {
+        Map<String, Map<String, double[]>> out = new LinkedHashMap<>();
+        models.forEach((model, report) -> {
+            Map<String, List<Double>> lists = (Map<String, List<Double>>) ((Map<String, Object>) report)
+                    .get(BY_SENTENCE);
+            Map<String, double[]> metrics = new LinkedHashMap<>();
+            lists.forEach((metric, values) -> metrics.put(metric,
+                    values.stream().mapToDouble(Double::doubleValue).toArray()));
+            out.put(model, metrics);
+        });
+        return out;
     }
 
+    /**
+     * Each model's per-sentence metrics averaged over the runs (seeds). Averaging damps the training noise; the
+     * interval then covers the choice of test sentences only, not the spread from seed to seed (the standard
+     * deviations over seeds show that).
+     */
     @SuppressWarnings("unchecked")
-    private static double[] values(Object metric) {
-        return metric instanceof double[] array ? array
-                : ((List<Double>) metric).stream().mapToDouble(Double::doubleValue).toArray();
+    static Map<String, Map<String, double[]>> averageBySentence(List<Map<String, Object>> runs) {
+        Map<String, Map<String, double[]>> averaged = new LinkedHashMap<>();
+        for (Map<String, Object> run : runs) {
+            bySentence((Map<String, Object>) run.get("models")).forEach((model, metrics) ->
+                    metrics.forEach((metric, values) -> {
+                        double[] sum = averaged.computeIfAbsent(model, m -> new LinkedHashMap<>())
+                                .computeIfAbsent(metric, m -> new double[values.length]);
+                        for (int i = 0; i < values.length; i++) {
+                            sum[i] += values[i] / runs.size();
+                        }
+                    }));
+        }
+        return averaged;
     }
 }

@@ -99,7 +99,7 @@ public final class QualityBenchmark {
         report.put("test", test.size());
         report.put("config", configMap());
         report.put("models", models);
-        report.put("comparisons", Comparisons.of(models, config.seed()));
+        report.put("comparisons", Comparisons.of(Comparisons.bySentence(models), config.seed()));
         report.put("trainingSeconds", seconds);
         report.put("wallSeconds", elapsed(began));
         return report;
