@@ -3,6 +3,7 @@ package io.groot.ops.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.groot.ops.replay.FeedbackLog;
 import io.groot.ops.replay.Replay;
+import io.groot.ops.replay.ReplayTable;
 import io.groot.schemas.CandidateSet;
 import io.groot.schemas.ModelVersion;
 import io.groot.schemas.PromotionStatus;
@@ -105,13 +106,19 @@ public final class LoopReport {
         FeedbackLog latest = new FeedbackLog(entries.subList(Math.max(0, entries.size() - recent), entries.size()),
                 0, 0);
         List<ModelVersion> compared = promoted.subList(Math.max(0, promoted.size() - 2), promoted.size());
+        Map<String, RankedEvaluation> evaluations = new LinkedHashMap<>();
         for (ModelVersion version : compared) {
             try (Labeler labeler = LabelerArtifact.fromBytes(artifacts.get(version.getArtifact()))) {
                 RankedEvaluation evaluation = Replay.evaluate(labeler, latest, k, reward);
+                evaluations.put("v" + version.getVersion(), evaluation);
                 series.add(Map.of("name", "v" + version.getVersion() + " " + reward.name(),
                         "values", Arrays.stream(evaluation.rewardAtRank()).boxed().toList()));
             }
         }
+        // Serving minus previous at rank 1, sentence by sentence: whether the new version's edge is more than luck.
+        ReplayTable.differences(evaluations).forEach((pair, byMetric) -> out.put("difference", pair + " "
+                + reward.name() + "@1 on " + latest.entries().size() + " recent sentences: "
+                + byMetric.get("rewardAtOne").formatted() + " (mean [95% paired bootstrap])"));
         return out;
     }
 

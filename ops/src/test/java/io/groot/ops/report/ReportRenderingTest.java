@@ -57,6 +57,9 @@ class ReportRenderingTest {
 
         String dom = chromium(work, "--dump-dom", page.toUri().toString());
         assertTrue(dom.contains("data-ready=\"true\""), "the report's script ran to the end");
+        assertTrue(Pattern.compile("id=\"rank-difference\">v\\d+ - v\\d+ f0\\.5@1 on \\d+ recent sentences: "
+                + "[+-]\\d\\.\\d{4} \\[[+-]\\d\\.\\d{4}, [+-]\\d\\.\\d{4}\\]").matcher(dom).find(),
+                "serving vs previous version, with its interval, under the ranks chart");
         for (String chart : List.of("versions", "loss", "ranks", "throughput", "latency")) {
             Matcher drawn = Pattern.compile("id=\"" + chart + "\"[^>]*data-drawn=\"(\\d+)\"").matcher(dom);
             assertTrue(drawn.find(), chart + " has no data-drawn mark count");
