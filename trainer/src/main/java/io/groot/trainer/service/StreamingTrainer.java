@@ -95,10 +95,13 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
+        // Closed in finally: a stop arrives as a WakeupException from poll, and the model's native memory must not
+        // wait for a finalizer.
+        Labeler labeler = null;
         try (VersionPublisher publisher = new VersionPublisher(clientConfig, "groot-trainer-" + config.modelName(),
                 store, versionsTopic, serdes.modelVersions())) {
             ModelVersion serving = awaitServingVersion();
-            Labeler labeler = load(serving);
+            labeler = load(serving);
             long lastVersion = serving.getVersion();
             consumer.subscribe(List.of(batchesTopic), new ForgetUncommitted());
             LOG.info("trainer for '{}' resumes from version {} on {}", config.modelName(), serving.getServingVersion(),
@@ -116,17 +119,20 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
                         serving = next.get();
                     } else {
                         labeler.close();
+                        labeler = null; // a failed load must not be closed twice
                         labeler = load(serving);
                     }
                 }
             }
-            labeler.close();
         } catch (WakeupException stopping) {
             LOG.debug("trainer woken up to stop");
         } catch (IOException e) {
             throw new IllegalStateException("trainer cannot read or store model artifacts: " + e, e);
         } finally {
             stopTraining();
+            if (labeler != null) {
+                labeler.close();
+            }
             consumer.close();
         }
     }
