@@ -150,10 +150,10 @@ public final class ThroughputBenchmark {
             byte[] model = LabelerArtifact.toBytes(labeler);
             List<Ratio> ratios = new ArrayList<>();
             if (stages.contains("inference")) {
-                ratios.add(inference(client, serdes, artifacts, labeler, sentences));
+                ratios.add(inference(client, serdes, artifacts, labeler, model, sentences));
             }
             if (stages.contains("join")) {
-                ratios.add(join(client, serdes, labeler, sentences));
+                ratios.add(join(client, serdes, labeler, model, sentences));
             }
             if (stages.contains("training")) {
                 ratios.add(training(client, serdes, artifacts, model, sentences));
@@ -167,10 +167,9 @@ public final class ThroughputBenchmark {
      * up, and the rate is measured over the second half.
      */
     private Ratio inference(Properties client, GrootSerdes serdes, LocalArtifactStore artifacts, Labeler labeler,
-                            List<LabelledSentence> sentences) throws Exception {
+                            byte[] model, List<LabelledSentence> sentences) throws Exception {
         double[] system = new double[warmup + repeats];
         double[] baseline = new double[warmup + repeats];
-        byte[] model = LabelerArtifact.toBytes(labeler);
         int half = sentences.size() / 2;
         for (int r = 0; r < warmup + repeats; r++) {
             Topics topics = Topics.withPrefix("inf" + r + ".");
@@ -219,8 +218,8 @@ public final class ThroughputBenchmark {
         return topK;
     }
 
-    private Ratio join(Properties client, GrootSerdes serdes, Labeler labeler, List<LabelledSentence> sentences)
-            throws Exception {
+    private Ratio join(Properties client, GrootSerdes serdes, Labeler labeler, byte[] model,
+                       List<LabelledSentence> sentences) throws Exception {
         double[] system = new double[warmup + repeats];
         double[] baseline = new double[warmup + repeats];
         List<List<ScoredSequence>> topK = batchedBeamSearch(labeler, sentences);
@@ -232,7 +231,7 @@ public final class ThroughputBenchmark {
             int run = r;
             double[] both = sideBySide(r, () -> {
                 try (ServingModel serving = new ServingModel()) {
-                    serving.swap(1, LabelerArtifact.fromBytes(LabelerArtifact.toBytes(labeler)));
+                    serving.swap(1, LabelerArtifact.fromBytes(model));
                     StreamsBuilder ours = new StreamsBuilder();
                     RewardJoinTopology.build(ours, topics, serdes, serving, loopConfig());
                     try (KafkaStreams streams = new KafkaStreams(ours.build(),

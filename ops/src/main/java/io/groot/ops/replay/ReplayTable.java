@@ -27,12 +27,8 @@ public final class ReplayTable {
         Map.Entry<String, RankedEvaluation> first = inOrder.entrySet().iterator().next();
         inOrder.forEach((version, e) -> {
             if (!version.equals(first.getKey())) {
-                Map<String, PairedDifference> byMetric = new LinkedHashMap<>();
-                byMetric.put("rewardAtOne", PairedDifference.of(e.rewardAtOneBySentence(),
-                        first.getValue().rewardAtOneBySentence(), SEED));
-                byMetric.put("meanOfK", PairedDifference.of(e.meanOfKBySentence(),
-                        first.getValue().meanOfKBySentence(), SEED));
-                out.put(version + " - " + first.getKey(), byMetric);
+                out.put(version + " - " + first.getKey(),
+                        PairedDifference.byMetric(e.bySentence(), first.getValue().bySentence(), SEED));
             }
         });
         return out;

@@ -2,7 +2,6 @@ package io.groot.schemas.serde;
 
 import io.groot.schemas.registry.SchemaRegistry;
 import org.apache.avro.Schema;
-import org.apache.avro.data.TimeConversions;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -54,15 +53,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     /**
      * A model that writes with the encoders Avro generates for records without logical types (the candidates and
      * contrast members that are most of our bytes) instead of walking the schema: off by default in Avro
-     * ({@code org.apache.avro.specific.use_custom_coders}). It needs the timestamp conversion for nullable
-     * timestamps (unions are resolved through the model). Reading is left to Avro's fast reader, which does not
-     * use the generated decoders.
+     * ({@code org.apache.avro.specific.use_custom_coders}). It takes the generated model's logical-type
+     * conversions, which nullable timestamps need (unions are resolved through the model). Reading is left to
+     * Avro's fast reader, which does not use the generated decoders.
      */
     private static SpecificData withGeneratedCoders(Schema schema) {
         SpecificData generated = SpecificData.getForSchema(schema);
         SpecificData data = new SpecificData(generated.getClassLoader());
         generated.getConversions().forEach(data::addLogicalTypeConversion);
-        data.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
         data.setCustomCoders(true);
         return data;
     }

@@ -9,11 +9,10 @@ import java.util.Map;
  * itself without correction, and against maximum likelihood continued for as long; at rank 1 and on mean-of-k.
  */
 final class Comparisons {
-    /** Key of a model's per-sentence metrics in the report, in test-split order. */
+    /** Key of a model's per-sentence metrics ({@link RankedEvaluation#bySentence}) in the report. */
     static final String BY_SENTENCE = "bySentence";
     private static final List<List<String>> PAIRS = List.of(List.of("groot", "nll"),
             List.of("groot", "groot-no-correction"), List.of("groot", "nll-continued"));
-    private static final List<String> METRICS = List.of("rewardAtOne", "meanOfK");
 
     private Comparisons() {
     }
@@ -23,10 +22,8 @@ final class Comparisons {
         Map<String, Object> out = new LinkedHashMap<>();
         for (List<String> pair : PAIRS) {
             Map<String, Object> byMetric = new LinkedHashMap<>();
-            for (String metric : METRICS) {
-                byMetric.put(metric, PairedDifference.of(bySentence.get(pair.get(0)).get(metric),
-                        bySentence.get(pair.get(1)).get(metric), seed).toMap());
-            }
+            PairedDifference.byMetric(bySentence.get(pair.get(0)), bySentence.get(pair.get(1)), seed)
+                    .forEach((metric, difference) -> byMetric.put(metric, difference.toMap()));
             out.put(pair.get(0) + " - " + pair.get(1), byMetric);
         }
         return out;

@@ -41,6 +41,14 @@ public record PairedDifference(double mean, double low, double high) {
                 means[(int) Math.ceil(0.975 * RESAMPLES) - 1]);
     }
 
+    /** a - b for every metric of a ({@link RankedEvaluation#bySentence} shape), in a's order. */
+    public static Map<String, PairedDifference> byMetric(Map<String, double[]> a, Map<String, double[]> b,
+                                                         long seed) {
+        Map<String, PairedDifference> out = new LinkedHashMap<>();
+        a.forEach((metric, values) -> out.put(metric, of(values, b.get(metric), seed)));
+        return out;
+    }
+
     /** {@code +0.0123 [-0.0010, +0.0250]} */
     public String formatted() {
         return String.format(Locale.ROOT, "%+.4f [%+.4f, %+.4f]", mean, low, high);

@@ -176,9 +176,10 @@ public final class QualityBenchmark {
                     reward.name(), evaluation.rewardAtRank()[0], config.k(), evaluation.meanOfK(),
                     100 * evaluation.spanF1AtOne());
             Map<String, Object> out = evaluation.toMap();
-            out.put(Comparisons.BY_SENTENCE, Map.of(
-                    "rewardAtOne", Arrays.stream(evaluation.rewardAtOneBySentence()).boxed().toList(),
-                    "meanOfK", Arrays.stream(evaluation.meanOfKBySentence()).boxed().toList()));
+            Map<String, List<Double>> bySentence = new LinkedHashMap<>();
+            evaluation.bySentence().forEach((metric, values) ->
+                    bySentence.put(metric, Arrays.stream(values).boxed().toList()));
+            out.put(Comparisons.BY_SENTENCE, bySentence);
             return out;
         }
     }

@@ -60,6 +60,14 @@ public record RankedEvaluation(String reward, double[] rewardAtRank, double best
                 spans.recall(), n, atOneBySentence, meanOfKBySentence);
     }
 
+    /** The per-sentence metrics by name ({@code rewardAtOne}, {@code meanOfK}), as reports and comparisons key them. */
+    public Map<String, double[]> bySentence() {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        out.put("rewardAtOne", rewardAtOneBySentence);
+        out.put("meanOfK", meanOfKBySentence);
+        return out;
+    }
+
     public Map<String, Object> toMap() {
         Map<String, Object> out = new LinkedHashMap<>();
         List<Double> ranks = new ArrayList<>();
