@@ -457,12 +457,14 @@ public final class ThroughputBenchmark {
      * Steady-state records per second: from the last poll before {@code count} passes half of {@code target} to
      * the first at or past {@code target}, so start-up (first fetch, JIT) and the last partial batch's wait do not
      * count on either side. Counts move in batches: the window starts at a poll, not at the half, so it always
-     * holds the records it counts (a batch can carry the count from below the half past the target).
+     * holds the records it counts (a batch can carry the count from below the half past the target). The first
+     * observation is {@code began} (running, nothing counted yet): a small run can be past the half, or done, by the
+     * first read, and a window that started there would hold nothing.
      */
-    private static double steadyRate(LongSupplier count, long target, long began) throws InterruptedException {
+    static double steadyRate(LongSupplier count, long target, long began) throws InterruptedException {
         long deadline = began + Duration.ofMinutes(10).toNanos();
-        long lastCount = count.getAsLong();
-        long lastTime = System.nanoTime();
+        long lastCount = 0;
+        long lastTime = began;
         long fromCount = -1;
         long fromTime = 0;
         while (true) {

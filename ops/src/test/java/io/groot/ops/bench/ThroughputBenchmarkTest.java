@@ -41,6 +41,13 @@ class ThroughputBenchmarkTest {
     }
 
     @Test
+    void aRunDoneBeforeItsFirstReadIsTimedFromRunning() throws Exception {
+        long began = System.nanoTime() - 1_000_000_000L;
+        double rate = ThroughputBenchmark.steadyRate(() -> 100, 100, began);
+        assertTrue(rate > 0 && rate <= 100, "100 records in a little over a second: " + rate);
+    }
+
+    @Test
     void theRatioIsTheMedianOfEachRunsOwnRatio() {
         ThroughputBenchmark.Ratio r = new ThroughputBenchmark.Ratio("stage", "records/s",
                 new double[]{90, 60, 80}, new double[]{100, 40, 200});
