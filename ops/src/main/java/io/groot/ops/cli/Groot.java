@@ -115,6 +115,8 @@ public final class Groot {
               --nll-lr X --groot-lr X    Adam learning rates: maximum likelihood (also its continued
                                          ablation), GROOT rounds [0.002, 0.0005]
               --max-train N              train on the first N sentences only [all]
+              --feedback-share X         hold this share of the training sentences back from the baseline;
+                                         the rounds get them as feedback on unseen text [0: all for both]
               --seed N                   random seed [42]
               --seeds N                  repeat with seeds seed..seed+N-1; report mean and std per metric [1]
               --out FILE                 where the JSON goes [bench-quality.json]
@@ -165,7 +167,8 @@ public final class Groot {
                 objective, a.integer("max-corrections", d.maxCorrections()),
                 (float) a.number("nll-lr", d.nllLearningRate()), (float) a.number("groot-lr", d.grootLearningRate()),
                 d.batchSize(), a.integer("max-train", d.maxTrain()),
-                a.integer("seed", d.seed()), d.architecture(), a.integer("training-candidates", k));
+                a.integer("seed", d.seed()), d.architecture(), a.integer("training-candidates", k),
+                a.number("feedback-share", d.feedbackShare()));
         Path out = Path.of(a.string("out", "bench-quality.json"));
         int seeds = a.integer("seeds", 1);
         a.requireAllUsed();

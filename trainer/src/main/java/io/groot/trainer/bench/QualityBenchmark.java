@@ -1,6 +1,8 @@
 package io.groot.trainer.bench;
 
+import ai.djl.engine.Engine;
 import io.groot.schemas.ContrastSet;
+import io.groot.schemas.Origin;
 import io.groot.trainer.data.LabelledCorpus;
 import io.groot.trainer.data.LabelledSentence;
 import io.groot.trainer.groot.ContrastSetBuilder;
@@ -72,29 +74,36 @@ public final class QualityBenchmark {
         List<LabelledSentence> test = corpus.test();
         progress.println(corpus.describe(name) + (train.size() < corpus.train().size()
                 ? " (training on the first " + train.size() + ")" : ""));
+        int heldBack = (int) Math.round(train.size() * config.feedbackShare());
+        List<LabelledSentence> pretraining = train.subList(0, train.size() - heldBack);
+        List<LabelledSentence> feedback = heldBack == 0 ? train : train.subList(train.size() - heldBack, train.size());
+        if (heldBack > 0) {
+            progress.printf(Locale.ROOT, "baseline on the first %d training sentences; the rounds get feedback on "
+                    + "the other %d%n", pretraining.size(), feedback.size());
+        }
 
         Map<String, Object> models = new LinkedHashMap<>();
         Map<String, Double> seconds = new LinkedHashMap<>();
         long t = System.nanoTime();
-        byte[] nll = trainMaximumLikelihood(train, valid, corpus);
+        byte[] nll = trainMaximumLikelihood(pretraining, valid, corpus);
         seconds.put("nll", elapsed(t));
         models.put("nll", evaluate("nll", nll, test));
 
-        t = System.nanoTime();
-        models.put("groot", evaluate("groot", rounds("groot", nll, train, valid, Variant.GROOT), test));
-        seconds.put("groot", elapsed(t));
-        t = System.nanoTime();
-        models.put("groot-no-correction", evaluate("groot-no-correction",
-                rounds("groot-no-correction", nll, train, valid, Variant.NO_CORRECTION), test));
-        seconds.put("groot-no-correction", elapsed(t));
-        t = System.nanoTime();
-        models.put("nll-continued", evaluate("nll-continued",
-                rounds("nll-continued", nll, train, valid, Variant.NLL_CONTINUED), test));
-        seconds.put("nll-continued", elapsed(t));
+        for (Variant variant : Variant.values()) {
+            t = System.nanoTime();
+            List<Map<String, Object>> roundLog = new ArrayList<>();
+            Map<String, Object> evaluated = evaluate(variant.label,
+                    rounds(nll, feedback, valid, variant, roundLog), test);
+            evaluated.put("rounds", roundLog);
+            models.put(variant.label, evaluated);
+            seconds.put(variant.label, elapsed(t));
+        }
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("data", name);
         report.put("train", train.size());
+        report.put("pretraining", pretraining.size());
+        report.put("feedback", feedback.size());
         report.put("valid", valid.size());
         report.put("test", test.size());
         report.put("config", configMap());
@@ -105,7 +114,15 @@ public final class QualityBenchmark {
         return report;
     }
 
-    private enum Variant { GROOT, NO_CORRECTION, NLL_CONTINUED }
+    private enum Variant {
+        GROOT("groot"), NO_CORRECTION("groot-no-correction"), NLL_CONTINUED("nll-continued");
+
+        final String label;
+
+        Variant(String label) {
+            this.label = label;
+        }
+    }
 
     private byte[] trainMaximumLikelihood(List<LabelledSentence> train, List<LabelledSentence> valid,
                                           LabelledCorpus corpus) throws IOException {
@@ -137,9 +154,13 @@ public final class QualityBenchmark {
         }
     }
 
-    private byte[] rounds(String name, byte[] start, List<LabelledSentence> train, List<LabelledSentence> valid,
-                          Variant variant) throws IOException {
-        Random random = new Random(config.seed() + variant.ordinal());
+    /** The variant's rounds from {@code start}; the model of its best round on valid, each round's figures in log. */
+    private byte[] rounds(byte[] start, List<LabelledSentence> train, List<LabelledSentence> valid, Variant variant,
+                          List<Map<String, Object>> log) throws IOException {
+        // Common random numbers: every variant shuffles and drops out alike, so variants given the same sets
+        // train the same model and their differences are the variant's own.
+        Random random = new Random(config.seed());
+        Engine.getInstance().setRandomSeed(config.seed());
         ContrastSetBuilder builder = new ContrastSetBuilder(reward, new Corrector(config.maxCorrections()),
                 variant == Variant.GROOT);
         GrootObjective objective = variant == Variant.NLL_CONTINUED ? GrootObjective.maximumLikelihood()
@@ -156,10 +177,18 @@ public final class QualityBenchmark {
                         64);
                 double loss = training.trainEpochs(sets, 1, config.batchSize(), random);
                 double score = validReward(labeler, valid);
-                progress.printf(Locale.ROOT, "%s round %d/%d: %.1f members per set, loss %.4f, valid %s@1 %.4f "
-                                + "(%.0f s)%n", name, round, config.rounds(),
-                        sets.stream().mapToInt(s -> s.getMembers().size()).average().orElse(0), loss, reward.name(),
-                        score, elapsed(t));
+                double members = sets.stream().mapToInt(s -> s.getMembers().size()).average().orElse(0);
+                double corrected = sets.stream().mapToLong(QualityBenchmark::corrected).average().orElse(0);
+                progress.printf(Locale.ROOT, "%s round %d/%d: %.2f members per set (%.2f corrected), loss %.4f, "
+                                + "valid %s@1 %.4f (%.0f s)%n", variant.label, round, config.rounds(), members,
+                        corrected, loss, reward.name(), score, elapsed(t));
+                Map<String, Object> figures = new LinkedHashMap<>();
+                figures.put("round", round);
+                figures.put("membersPerSet", members);
+                figures.put("correctedPerSet", corrected);
+                figures.put("loss", loss);
+                figures.put("validRewardAtOne", score);
+                log.add(figures);
                 if (score > bestScore) {
                     bestScore = score;
                     best = LabelerArtifact.toBytes(labeler);
@@ -188,6 +217,10 @@ public final class QualityBenchmark {
         return RankedEvaluation.of(labeler, valid, 1, reward, 64).rewardAtRank()[0];
     }
 
+    private static long corrected(ContrastSet set) {
+        return set.getMembers().stream().filter(m -> m.getOrigin() == Origin.CORRECTED).count();
+    }
+
     private static List<ContrastSet> references(List<LabelledSentence> sentences) {
         List<ContrastSet> sets = new ArrayList<>(sentences.size());
         for (int i = 0; i < sentences.size(); i++) {
@@ -211,6 +244,7 @@ public final class QualityBenchmark {
         out.put("grootLearningRate", config.grootLearningRate());
         out.put("batchSize", config.batchSize());
         out.put("seed", config.seed());
+        out.put("feedbackShare", config.feedbackShare());
         out.put("architecture", config.architecture().toProperties());
         return out;
     }

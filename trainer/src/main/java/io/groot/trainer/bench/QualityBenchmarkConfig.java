@@ -13,19 +13,33 @@ import io.groot.trainer.model.LabelerConfig;
  * @param maxCorrections corrected sequences per candidate
  * @param maxTrain       use at most this many training sentences (0: all)
  * @param trainingCandidates candidates per training sentence that GROOT rounds contrast (the evaluation uses k)
+ * @param feedbackShare  share of the training sentences held back from the baseline and given to the rounds as
+ *                       feedback on text the model has not seen, as in the stream (0: the rounds revisit the
+ *                       baseline's own training sentences)
  */
 public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int rounds, GrootObjective objective,
                                      int maxCorrections, float nllLearningRate, float grootLearningRate,
                                      int batchSize, int maxTrain, int seed, LabelerConfig architecture,
-                                     int trainingCandidates) {
+                                     int trainingCandidates, double feedbackShare) {
+
+    public QualityBenchmarkConfig {
+        if (feedbackShare < 0 || feedbackShare >= 1) {
+            throw new IllegalArgumentException("feedback share must be in [0, 1), got " + feedbackShare);
+        }
+    }
 
     public static QualityBenchmarkConfig defaults() {
         return new QualityBenchmarkConfig("f0.5", 4, 12, 3, GrootObjective.defaults(), 4, 2e-3f, 5e-4f, 32, 0, 42,
-                LabelerConfig.defaults(), 4);
+                LabelerConfig.defaults(), 4, 0);
     }
 
     public QualityBenchmarkConfig withSeed(int newSeed) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objective, maxCorrections, nllLearningRate,
-                grootLearningRate, batchSize, maxTrain, newSeed, architecture, trainingCandidates);
+                grootLearningRate, batchSize, maxTrain, newSeed, architecture, trainingCandidates, feedbackShare);
+    }
+
+    public QualityBenchmarkConfig withFeedbackShare(double share) {
+        return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objective, maxCorrections, nllLearningRate,
+                grootLearningRate, batchSize, maxTrain, seed, architecture, trainingCandidates, share);
     }
 }
