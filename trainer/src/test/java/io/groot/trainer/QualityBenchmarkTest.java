@@ -120,7 +120,7 @@ class QualityBenchmarkTest {
     @Test
     @SuppressWarnings("unchecked")
     void heldBackFeedbackIsNewToTheBaselineAndItsErrorsGetCorrected() throws Exception {
-        QualityBenchmarkConfig config = new QualityBenchmarkConfig("f0.5", 3, 1, 1, GrootObjective.defaults(), 2,
+        QualityBenchmarkConfig config = new QualityBenchmarkConfig("f0.5", 3, 1, 2, GrootObjective.defaults(), 2,
                 5e-3f, 2e-3f, 16, 0, 5, new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3, 0.5);
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         Map<String, Object> heldBack = new QualityBenchmark(config, quiet).run(tinyCorpus(), "tiny");
@@ -132,15 +132,19 @@ class QualityBenchmarkTest {
         Map<String, Map<String, Object>> sharedModels = (Map<String, Map<String, Object>>) shared.get("models");
         assertNotEquals(sharedModels.get("nll").get("rewardAtRank"), models.get("nll").get("rewardAtRank"),
                 "the baseline trained on half the sentences");
+        // Each round meets its own half of the feedback, as each version meets new text in the stream.
+        for (String variant : List.of("groot", "groot-no-correction", "nll-continued")) {
+            assertEquals(List.of(20, 20), rounds(models.get(variant)).stream().map(r -> r.get("sets")).toList());
+        }
         // A weak baseline on unseen sentences makes candidates with several errors: correction has work to do.
-        assertTrue(correctedPerSet(models.get("groot")) > 0);
-        assertEquals(0.0, correctedPerSet(models.get("groot-no-correction")));
+        assertTrue((Double) rounds(models.get("groot")).get(0).get("correctedPerSet") > 0);
+        assertEquals(0.0, rounds(models.get("groot-no-correction")).get(0).get("correctedPerSet"));
+        assertEquals(List.of(80, 80), rounds(sharedModels.get("groot")).stream().map(r -> r.get("sets")).toList());
     }
 
     @SuppressWarnings("unchecked")
-    private static double correctedPerSet(Map<String, Object> model) {
-        List<Map<String, Object>> rounds = (List<Map<String, Object>>) model.get("rounds");
-        return (Double) rounds.get(0).get("correctedPerSet");
+    private static List<Map<String, Object>> rounds(Map<String, Object> model) {
+        return (List<Map<String, Object>>) model.get("rounds");
     }
 
     private static LabelledCorpus tinyCorpus() {

@@ -172,8 +172,9 @@ public final class QualityBenchmark {
             double bestScore = Double.NEGATIVE_INFINITY;
             for (int round = 1; round <= config.rounds(); round++) {
                 long t = System.nanoTime();
-                List<ContrastSet> sets = variant == Variant.NLL_CONTINUED ? references(train)
-                        : OfflineRound.contrastSets(labeler, round, train, config.trainingCandidates(), builder,
+                List<LabelledSentence> sentences = roundSentences(train, round);
+                List<ContrastSet> sets = variant == Variant.NLL_CONTINUED ? references(sentences)
+                        : OfflineRound.contrastSets(labeler, round, sentences, config.trainingCandidates(), builder,
                         64);
                 double loss = training.trainEpochs(sets, 1, config.batchSize(), random);
                 double score = validReward(labeler, valid);
@@ -184,6 +185,7 @@ public final class QualityBenchmark {
                         corrected, loss, reward.name(), score, elapsed(t));
                 Map<String, Object> figures = new LinkedHashMap<>();
                 figures.put("round", round);
+                figures.put("sets", sets.size());
                 figures.put("membersPerSet", members);
                 figures.put("correctedPerSet", corrected);
                 figures.put("loss", loss);
@@ -196,6 +198,19 @@ public final class QualityBenchmark {
             }
             return best;
         }
+    }
+
+    /**
+     * What round r trains on: the baseline's own sentences, every round; or, with feedback held back, the r-th of
+     * as many equal parts as there are rounds, so each round's model meets new text, as each version does in the
+     * stream.
+     */
+    private List<LabelledSentence> roundSentences(List<LabelledSentence> sentences, int round) {
+        if (config.feedbackShare() == 0) {
+            return sentences;
+        }
+        return sentences.subList((round - 1) * sentences.size() / config.rounds(),
+                round * sentences.size() / config.rounds());
     }
 
     private Map<String, Object> evaluate(String name, byte[] model, List<LabelledSentence> test) throws IOException {

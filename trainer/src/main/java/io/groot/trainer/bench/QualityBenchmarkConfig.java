@@ -14,8 +14,8 @@ import io.groot.trainer.model.LabelerConfig;
  * @param maxTrain       use at most this many training sentences (0: all)
  * @param trainingCandidates candidates per training sentence that GROOT rounds contrast (the evaluation uses k)
  * @param feedbackShare  share of the training sentences held back from the baseline and given to the rounds as
- *                       feedback on text the model has not seen, as in the stream (0: the rounds revisit the
- *                       baseline's own training sentences)
+ *                       feedback on text the model has not seen, a new part each round, as in the stream (0: every
+ *                       round revisits the baseline's own training sentences)
  */
 public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int rounds, GrootObjective objective,
                                      int maxCorrections, float nllLearningRate, float grootLearningRate,
