@@ -1,13 +1,19 @@
 package io.groot.trainer.service;
 
+import io.groot.schemas.ContrastMember;
 import io.groot.schemas.ContrastSet;
 import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.ScoredSequence;
 import io.groot.trainer.reward.RewardFunction;
 
 import java.util.List;
+import java.util.Objects;
 
-/** Mean reward of a labeler's top-1 against the references of held-out contrast sets. */
+/**
+ * Mean reward of what a labeler would serve, rank 1 of its beam, against the references of held-out contrast sets.
+ * The beam is as wide as the one that generated their candidates (their highest rank): greedy decoding can differ
+ * from a beam's best, and the gate must judge what inference serves.
+ */
 final class GateEvaluation {
     private GateEvaluation() {
     }
@@ -16,11 +22,17 @@ final class GateEvaluation {
         if (heldOut.isEmpty()) {
             return Double.NaN;
         }
-        List<List<ScoredSequence>> predictions = labeler.topK(heldOut.stream().map(ContrastSet::getTokens).toList(), 1);
+        List<List<ScoredSequence>> predictions = labeler.topK(heldOut.stream().map(ContrastSet::getTokens).toList(),
+                servingBeamWidth(heldOut));
         double sum = 0;
         for (int i = 0; i < heldOut.size(); i++) {
             sum += reward.reward(predictions.get(i).get(0).labels(), heldOut.get(i).getReferenceLabels());
         }
         return sum / heldOut.size();
+    }
+
+    static int servingBeamWidth(List<ContrastSet> sets) {
+        return sets.stream().flatMap(s -> s.getMembers().stream()).map(ContrastMember::getModelRank)
+                .filter(Objects::nonNull).mapToInt(Integer::intValue).max().orElse(1);
     }
 }
