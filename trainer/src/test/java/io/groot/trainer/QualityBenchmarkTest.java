@@ -27,6 +27,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class QualityBenchmarkTest {
@@ -140,6 +141,9 @@ class QualityBenchmarkTest {
         assertTrue((Double) rounds(models.get("groot")).get(0).get("correctedPerSet") > 0);
         assertEquals(0.0, rounds(models.get("groot-no-correction")).get(0).get("correctedPerSet"));
         assertEquals(List.of(80, 80), rounds(sharedModels.get("groot")).stream().map(r -> r.get("sets")).toList());
+        IllegalArgumentException tooFew = assertThrows(IllegalArgumentException.class,
+                () -> new QualityBenchmark(config.withFeedbackShare(0.01), quiet).run(tinyCorpus(), "tiny"));
+        assertTrue(tooFew.getMessage().contains("holds back 1 of 80"), tooFew.getMessage());
     }
 
     @SuppressWarnings("unchecked")

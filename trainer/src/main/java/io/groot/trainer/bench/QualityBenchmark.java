@@ -29,10 +29,12 @@ import java.util.stream.Stream;
 
 /**
  * Trains the maximum-likelihood baseline, then GROOT from it and two ablations with the same number of passes
- * over the training data (GROOT without correction; maximum likelihood continued), and evaluates all four on the
- * test split: reward at each rank, best-of-k, mean-of-k, corpus span F1 at rank 1. Selection is the same for
- * all: the baseline keeps its best epoch on the valid split (by reward at rank 1), and each variant its best round
- * after the baseline (the baseline itself is not a candidate, so a variant reports what its own training gave).
+ * over the same data (GROOT without correction; maximum likelihood continued), and evaluates all four on the
+ * test split. The rounds revisit the baseline's training sentences, or, with a feedback share, get sentences held
+ * back from it, as feedback arrives on new text in the stream. Reported: reward at each rank, best-of-k,
+ * mean-of-k, corpus span F1 at rank 1. Selection is the same for all: the baseline keeps its best epoch on the valid
+ * split (by reward at rank 1), and each variant its best round after the baseline (the baseline itself is not a
+ * candidate, so a variant reports what its own training gave).
  */
 public final class QualityBenchmark {
     private final QualityBenchmarkConfig config;
@@ -76,6 +78,11 @@ public final class QualityBenchmark {
                 ? " (training on the first " + train.size() + ")" : ""));
         int heldBack = (int) Math.round(train.size() * config.feedbackShare());
         List<LabelledSentence> pretraining = train.subList(0, train.size() - heldBack);
+        if (config.feedbackShare() > 0 && (heldBack < config.rounds() || heldBack == train.size())) {
+            throw new IllegalArgumentException("a feedback share of " + config.feedbackShare() + " holds back "
+                    + heldBack + " of " + train.size() + " training sentences: the baseline and each of the "
+                    + config.rounds() + " rounds need some");
+        }
         List<LabelledSentence> feedback = heldBack == 0 ? train : train.subList(train.size() - heldBack, train.size());
         if (heldBack > 0) {
             progress.printf(Locale.ROOT, "baseline on the first %d training sentences; the rounds get feedback on "
