@@ -235,8 +235,9 @@ public final class QualityBenchmark {
         }
     }
 
+    /** Reward at rank 1 of the beam that is reported on test: greedy decoding can differ from a beam's best. */
     private double validReward(Labeler labeler, List<LabelledSentence> valid) {
-        return RankedEvaluation.of(labeler, valid, 1, reward, 64).rewardAtRank()[0];
+        return RankedEvaluation.of(labeler, valid, config.k(), reward, 64).rewardAtRank()[0];
     }
 
     private static long corrected(ContrastSet set) {
