@@ -146,6 +146,24 @@ class QualityBenchmarkTest {
         assertTrue(tooFew.getMessage().contains("holds back 1 of 80"), tooFew.getMessage());
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void selectsRoundsByTheRewardItReports() throws Exception {
+        // Without a valid split the test split serves for selection: a single round's score there is its report.
+        LabelledCorpus tiny = tinyCorpus();
+        QualityBenchmarkConfig config = new QualityBenchmarkConfig("f0.5", 3, 1, 1, GrootObjective.defaults(), 2,
+                1e-3f, 2e-3f, 16, 0, 5, new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3, 0);
+        Map<String, Object> report = new QualityBenchmark(config, new PrintStream(OutputStream.nullOutputStream()))
+                .run(new LabelledCorpus(tiny.train(), List.of(), tiny.test()), "tiny");
+
+        Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) report.get("models");
+        for (String variant : List.of("groot", "groot-no-correction", "nll-continued")) {
+            double reported = ((List<Double>) models.get(variant).get("rewardAtRank")).get(0);
+            assertEquals(reported, (Double) rounds(models.get(variant)).get(0).get("validRewardAtOne"), 1e-12,
+                    variant);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> rounds(Map<String, Object> model) {
         return (List<Map<String, Object>>) model.get("rounds");
