@@ -10,6 +10,7 @@ import io.groot.schemas.Topics;
 import io.groot.schemas.registry.RestSchemaRegistry;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.trainer.artifact.LocalArtifactStore;
+import io.groot.trainer.bench.PairedDifference;
 import io.groot.trainer.bench.RankedEvaluation;
 import io.groot.trainer.groot.ContrastSetBuilder;
 import io.groot.trainer.groot.Corrector;
@@ -90,11 +91,8 @@ final class ReplayCommand {
             }
             results.forEach((v, e) -> report.put(v, e.toMap()));
             Map<String, Object> differences = new LinkedHashMap<>();
-            ReplayTable.differences(results).forEach((pair, byMetric) -> {
-                Map<String, Object> metrics = new LinkedHashMap<>();
-                byMetric.forEach((metric, d) -> metrics.put(metric, d.toMap()));
-                differences.put(pair, metrics);
-            });
+            ReplayTable.differences(results).forEach((pair, byMetric) ->
+                    differences.put(pair, PairedDifference.toMaps(byMetric)));
             report.put("differences", differences);
             System.out.print(json ? new ObjectMapper().writeValueAsString(report) + "\n" : ReplayTable.render(results));
         } else if (mode.equals("retrain")) {

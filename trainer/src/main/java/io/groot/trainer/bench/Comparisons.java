@@ -21,10 +21,8 @@ final class Comparisons {
     static Map<String, Object> of(Map<String, Map<String, double[]>> bySentence, long seed) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (List<String> pair : PAIRS) {
-            Map<String, Object> byMetric = new LinkedHashMap<>();
-            PairedDifference.byMetric(bySentence.get(pair.get(0)), bySentence.get(pair.get(1)), seed)
-                    .forEach((metric, difference) -> byMetric.put(metric, difference.toMap()));
-            out.put(pair.get(0) + " - " + pair.get(1), byMetric);
+            out.put(pair.get(0) + " - " + pair.get(1), PairedDifference.toMaps(
+                    PairedDifference.byMetric(bySentence.get(pair.get(0)), bySentence.get(pair.get(1)), seed)));
         }
         return out;
     }

@@ -59,6 +59,13 @@ public record PairedDifference(double mean, double low, double high) {
         return new PairedDifference(map.get("mean"), map.get("low95"), map.get("high95"));
     }
 
+    /** Each metric's difference as {@link #toMap}: how reports write them. */
+    public static Map<String, Object> toMaps(Map<String, PairedDifference> byMetric) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        byMetric.forEach((metric, difference) -> out.put(metric, difference.toMap()));
+        return out;
+    }
+
     public Map<String, Object> toMap() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("mean", mean);
