@@ -140,6 +140,9 @@ class QualityBenchmarkTest {
         // A weak baseline on unseen sentences makes candidates with several errors: correction has work to do.
         assertTrue((Double) rounds(models.get("groot")).get(0).get("correctedPerSet") > 0);
         assertEquals(0.0, rounds(models.get("groot-no-correction")).get(0).get("correctedPerSet"));
+        // Its top candidates miss some references; only full GROOT adds them to the contrast sets.
+        assertTrue((Double) rounds(models.get("groot")).get(0).get("referenceAddedPerSet") > 0);
+        assertEquals(0.0, rounds(models.get("groot-no-correction")).get(0).get("referenceAddedPerSet"));
         assertEquals(List.of(80, 80), rounds(sharedModels.get("groot")).stream().map(r -> r.get("sets")).toList());
         IllegalArgumentException tooFew = assertThrows(IllegalArgumentException.class,
                 () -> new QualityBenchmark(config.withFeedbackShare(0.01), quiet).run(tinyCorpus(), "tiny"));

@@ -186,15 +186,18 @@ public final class QualityBenchmark {
                 double loss = training.trainEpochs(sets, 1, config.batchSize(), random);
                 double score = validReward(labeler, valid);
                 double members = sets.stream().mapToInt(s -> s.getMembers().size()).average().orElse(0);
-                double corrected = sets.stream().mapToLong(QualityBenchmark::corrected).average().orElse(0);
-                progress.printf(Locale.ROOT, "%s round %d/%d: %.2f members per set (%.2f corrected), loss %.4f, "
-                                + "valid %s@1 %.4f (%.0f s)%n", variant.label, round, config.rounds(), members,
-                        corrected, loss, reward.name(), score, elapsed(t));
+                double corrected = perSet(sets, Origin.CORRECTED);
+                // A reference member means the model's top candidates missed it: the hard sets.
+                double referenceAdded = perSet(sets, Origin.REFERENCE);
+                progress.printf(Locale.ROOT, "%s round %d/%d: %.2f members per set (%.2f corrected, %.2f reference "
+                                + "added), loss %.4f, valid %s@1 %.4f (%.0f s)%n", variant.label, round,
+                        config.rounds(), members, corrected, referenceAdded, loss, reward.name(), score, elapsed(t));
                 Map<String, Object> figures = new LinkedHashMap<>();
                 figures.put("round", round);
                 figures.put("sets", sets.size());
                 figures.put("membersPerSet", members);
                 figures.put("correctedPerSet", corrected);
+                figures.put("referenceAddedPerSet", referenceAdded);
                 figures.put("loss", loss);
                 figures.put("validRewardAtOne", score);
                 log.add(figures);
@@ -240,8 +243,9 @@ public final class QualityBenchmark {
         return RankedEvaluation.of(labeler, valid, config.k(), reward, 64).rewardAtRank()[0];
     }
 
-    private static long corrected(ContrastSet set) {
-        return set.getMembers().stream().filter(m -> m.getOrigin() == Origin.CORRECTED).count();
+    private static double perSet(List<ContrastSet> sets, Origin origin) {
+        return sets.stream().mapToLong(s -> s.getMembers().stream().filter(m -> m.getOrigin() == origin).count())
+                .average().orElse(0);
     }
 
     private static List<ContrastSet> references(List<LabelledSentence> sentences) {
