@@ -42,6 +42,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.Produced;
@@ -78,6 +79,7 @@ public final class ThroughputBenchmark {
     private final Path work;
     private final int texts;
     private final int joinRecords;
+    private final int joinPartitions;
     private final int warmup;
     private final int repeats;
     private final PrintStream progress;
@@ -85,17 +87,22 @@ public final class ThroughputBenchmark {
     private final Map<String, String> settings;
 
     /**
-     * @param joinRecords candidate sets and as many feedback events for the join stage, cycling through the texts:
-     *                    the join is fast enough that a few thousand records time mostly start-up
-     * @param settings    extra client and Kafka Streams settings for both sides (e.g. commit.interval.ms)
+     * @param joinRecords    candidate sets and as many feedback events for the join stage, cycling through the
+     *                       texts: the join is fast enough that a few thousand records time mostly start-up
+     * @param joinPartitions partitions of the join stage's topics, and stream threads on each side (one task each)
+     * @param settings       extra client and Kafka Streams settings for both sides (e.g. commit.interval.ms)
      */
-    public ThroughputBenchmark(Path work, int texts, int joinRecords, int warmup, int repeats,
+    public ThroughputBenchmark(Path work, int texts, int joinRecords, int joinPartitions, int warmup, int repeats,
                                Map<String, String> settings,
                                PrintStream progress) {
+        if (joinPartitions < 1) {
+            throw new IllegalArgumentException("join partitions must be at least 1, got " + joinPartitions);
+        }
         this.work = work;
         this.settings = settings;
         this.texts = texts;
         this.joinRecords = joinRecords;
+        this.joinPartitions = joinPartitions;
         this.warmup = warmup;
         this.repeats = repeats;
         this.progress = progress;
@@ -189,7 +196,7 @@ public final class ThroughputBenchmark {
                 try (GrootStreamsApp app = new GrootStreamsApp(client, "bench-inf-" + run,
                         work.resolve("inf-state-" + run), 1, 1, topics, serdes, artifacts, loopConfig())) {
                     app.start(Duration.ofSeconds(60));
-                    LongSupplier done = counter(app.streams(), Accounting.TEXTS_CANDIDATES);
+                    LongSupplier done = counter(app.streams(), Accounting.TEXTS_CANDIDATES, 1);
                     return steadyRate(done, sentences.size(), awaitRunning(app.streams()));
                 }
             }, () -> {
@@ -225,7 +232,7 @@ public final class ThroughputBenchmark {
         List<List<ScoredSequence>> topK = batchedBeamSearch(labeler, sentences);
         for (int r = 0; r < warmup + repeats; r++) {
             Topics topics = Topics.withPrefix("join" + r + ".");
-            TopicSetup.ensureTopics(client, topics, 1, (short) 1);
+            TopicSetup.ensureTopics(client, topics, joinPartitions, (short) 1);
             produceCandidatesAndFeedback(client, serdes, topics, topK, sentences);
 
             int run = r;
@@ -235,9 +242,9 @@ public final class ThroughputBenchmark {
                     StreamsBuilder ours = new StreamsBuilder();
                     RewardJoinTopology.build(ours, topics, serdes, serving, loopConfig());
                     try (KafkaStreams streams = new KafkaStreams(ours.build(),
-                            streamsProps(client, "bench-join-" + run))) {
+                            streamsProps(client, "bench-join-" + run, joinPartitions))) {
                         streams.start();
-                        return steadyRate(counter(streams, Accounting.REWARDS_JOINED), joinRecords,
+                        return steadyRate(counter(streams, Accounting.REWARDS_JOINED, joinPartitions), joinRecords,
                                 awaitRunning(streams));
                     }
                 }
@@ -252,7 +259,7 @@ public final class ThroughputBenchmark {
                         .peek((k, v) -> joined.incrementAndGet())
                         .to(topics.trainingBatches(), Produced.with(Serdes.String(), Serdes.ByteArray()));
                 try (KafkaStreams streams = new KafkaStreams(plain.build(),
-                        streamsProps(client, "bench-plain-" + run))) {
+                        streamsProps(client, "bench-plain-" + run, joinPartitions))) {
                     streams.start();
                     return steadyRate(joined::get, joinRecords, awaitRunning(streams));
                 }
@@ -434,9 +441,12 @@ public final class ThroughputBenchmark {
                 Duration.ofMillis(500));
     }
 
-    private static Properties streamsProps(Properties client, String applicationId) throws Exception {
-        return GrootStreamsApp.streamsProperties(client, applicationId,
+    private static Properties streamsProps(Properties client, String applicationId, int threads)
+            throws Exception {
+        Properties props = GrootStreamsApp.streamsProperties(client, applicationId,
                 java.nio.file.Files.createTempDirectory("groot-bench-"), 1);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        return props;
     }
 
     private static KafkaProducer<String, byte[]> producer(Properties client) {
@@ -488,17 +498,18 @@ public final class ThroughputBenchmark {
 
     /**
      * An accounting counter of this instance, read from its Kafka Streams metric: polling the store by
-     * interactive query would contend with the stream thread for the store's cache. The metric objects are looked
-     * up once they exist (at most every 10 ms until then, which is before the measured window):
-     * {@code KafkaStreams.metrics()} copies every client metric, and doing that at each poll took a good part of a
-     * core from the instance being measured.
+     * interactive query would contend with the stream thread for the store's cache. Each stream thread has its own
+     * metric, made when the thread first counts; they are looked up until all {@code threads} exist (at most every
+     * 10 ms until then, which is before the measured window): {@code KafkaStreams.metrics()} copies every client
+     * metric, and doing that at each poll took a good part of a core from the instance being measured.
      */
-    private static LongSupplier counter(KafkaStreams streams, String counter) {
+    private static LongSupplier counter(KafkaStreams streams, String counter, int threads) {
         List<Metric> found = new ArrayList<>();
         long[] lookedUpAt = {System.nanoTime() - 1_000_000_000L};
         return () -> {
-            if (found.isEmpty() && System.nanoTime() - lookedUpAt[0] > 10_000_000L) {
+            if (found.size() < threads && System.nanoTime() - lookedUpAt[0] > 10_000_000L) {
                 lookedUpAt[0] = System.nanoTime();
+                found.clear();
                 found.addAll(Accounting.metricsOf(streams.metrics(), counter));
             }
             return Accounting.total(found);

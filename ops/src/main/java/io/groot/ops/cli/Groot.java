@@ -92,6 +92,7 @@ public final class Groot {
             bench options: --data DIR [the built-in sample] --texts N [2000] --repeats N [3]
               --warmup N (runs first, not counted: the JIT compiles Kafka's paths for about 30 s) [2]
               --join-records N (requests the join stage replays, cycling through the texts) [40000]
+              --join-partitions N (the join stage's partitions, and stream threads on each side) [1]
               --stages inference,join,training [all] --kafka KEY=VALUE (both sides) --out FILE [bench.json]
 
             status options:
@@ -239,6 +240,7 @@ public final class Groot {
         int repeats = a.integer("repeats", 3);
         int warmup = a.integer("warmup", 2);
         int joinRecords = a.integer("join-records", 40_000);
+        int joinPartitions = a.integer("join-partitions", 1);
         java.util.Set<String> stages = java.util.Set.of(a.string("stages", "inference,join,training").split(","));
         Path out = Path.of(a.string("out", "bench.json"));
         a.requireAllUsed();
@@ -246,8 +248,8 @@ public final class Groot {
                 : LabelledCorpus.read(Path.of(data));
         Path work = Files.createTempDirectory("groot-bench-");
         try {
-            List<ThroughputBenchmark.Ratio> ratios = new ThroughputBenchmark(work, texts, joinRecords, warmup,
-                    repeats, a.clientConfig(), System.err)
+            List<ThroughputBenchmark.Ratio> ratios = new ThroughputBenchmark(work, texts, joinRecords,
+                    joinPartitions, warmup, repeats, a.clientConfig(), System.err)
                     .run(corpus, stages);
             Map<String, Object> json = new LinkedHashMap<>(ThroughputBenchmark.toJson(ratios));
             json.put("warmupRuns", warmup);

@@ -13,6 +13,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -23,7 +24,7 @@ class ThroughputBenchmarkTest {
 
     @Test
     void everyStageRunsBothSidesToTheEnd(@TempDir Path work) throws Exception {
-        ThroughputBenchmark bench = new ThroughputBenchmark(work, 160, 1_000, 0, 1, Map.of(),
+        ThroughputBenchmark bench = new ThroughputBenchmark(work, 160, 1_000, 1, 0, 1, Map.of(),
                 new PrintStream(OutputStream.nullOutputStream()));
 
         List<ThroughputBenchmark.Ratio> ratios = bench.run(SampleCorpus.generate(400, 50, 3),
@@ -38,6 +39,21 @@ class ThroughputBenchmarkTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> join = (Map<String, Object>) ThroughputBenchmark.toJson(ratios).get("join and batching");
         assertEquals(ratios.get(1).ratio(), (Double) join.get("ratio"), 1e-12);
+    }
+
+    @Test
+    void theJoinStageRunsOverSeveralPartitionsAndThreads(@TempDir Path work) throws Exception {
+        // Each stream thread counts in a metric of its own: a count read from one thread would never reach the
+        // target and the run would fail ("only N of 1000").
+        ThroughputBenchmark bench = new ThroughputBenchmark(work, 160, 1_000, 2, 0, 1, Map.of(),
+                new PrintStream(OutputStream.nullOutputStream()));
+
+        ThroughputBenchmark.Ratio join = bench.run(SampleCorpus.generate(400, 50, 3), Set.of("join")).get(0);
+
+        assertTrue(join.systemMedian() > 0 && Double.isFinite(join.systemMedian()));
+        assertTrue(join.baselineMedian() > 0 && Double.isFinite(join.baselineMedian()));
+        assertThrows(IllegalArgumentException.class, () -> new ThroughputBenchmark(work, 160, 1_000, 0, 0, 1,
+                Map.of(), new PrintStream(OutputStream.nullOutputStream())));
     }
 
     @Test
