@@ -253,6 +253,7 @@ public final class Groot {
                     .run(corpus, stages);
             Map<String, Object> json = new LinkedHashMap<>(ThroughputBenchmark.toJson(ratios));
             json.put("warmupRuns", warmup);
+            json.put("joinPartitions", joinPartitions);
             json.put("machine", Runtime.getRuntime().availableProcessors() + " cores, "
                     + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
             Files.writeString(out, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
