@@ -59,9 +59,8 @@ public final class GrootStreamsApp implements AutoCloseable {
         this.watcherThread = new Thread(watcher, "groot-model-watcher");
         this.watcherThread.setDaemon(true);
         Topology topology = topology(topics, serdes, serving, config);
-        Properties props = streamsProperties(clientConfig, applicationId, stateDir, replication);
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
-        this.streams = new KafkaStreams(topology, props);
+        this.streams = new KafkaStreams(topology,
+                streamsProperties(clientConfig, applicationId, stateDir, replication, streamThreads));
         // Bad records are dead-lettered, so what reaches here is an outage (registry, broker): retry from the last
         // commit with a fresh thread rather than stop the instance.
         this.streams.setUncaughtExceptionHandler(error -> {
@@ -83,7 +82,7 @@ public final class GrootStreamsApp implements AutoCloseable {
     }
 
     public static Properties streamsProperties(Properties clientConfig, String applicationId, Path stateDir,
-                                               int replication) {
+                                               int replication, int streamThreads) {
         Properties props = new Properties();
         props.putAll(clientConfig);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -91,6 +90,7 @@ public final class GrootStreamsApp implements AutoCloseable {
         props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100); // low latency unless told otherwise
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replication);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         return props;

@@ -84,7 +84,7 @@ class LoopTopologyTest {
         driver = new TopologyTestDriver(GrootStreamsApp.topology(topics, serdes, serving, config),
                 GrootStreamsApp.streamsProperties(new java.util.Properties() {{
                     put("bootstrap.servers", "unused:9092");
-                }}, applicationId, state, 1), T0);
+                }}, applicationId, state, 1, 1), T0);
         texts = driver.createInputTopic(topics.texts(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         rewards = driver.createInputTopic(topics.rewards(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer());

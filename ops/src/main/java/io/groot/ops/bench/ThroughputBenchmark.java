@@ -42,7 +42,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.Produced;
@@ -443,10 +442,8 @@ public final class ThroughputBenchmark {
 
     private static Properties streamsProps(Properties client, String applicationId, int threads)
             throws Exception {
-        Properties props = GrootStreamsApp.streamsProperties(client, applicationId,
-                java.nio.file.Files.createTempDirectory("groot-bench-"), 1);
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
-        return props;
+        return GrootStreamsApp.streamsProperties(client, applicationId,
+                java.nio.file.Files.createTempDirectory("groot-bench-"), 1, threads);
     }
 
     private static KafkaProducer<String, byte[]> producer(Properties client) {
