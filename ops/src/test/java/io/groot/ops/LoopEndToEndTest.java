@@ -46,7 +46,8 @@ class LoopEndToEndTest {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), false, 0)) {
             DemoOptions d = DemoOptions.defaults();
             DemoOptions options = new DemoOptions(null, broker.bootstrapServers(), Map.of(), work.resolve("demo"),
-                    "e2e.", "slots", 240, 60, 300, 3, TEXTS, 100, 2, 2, 4, "f0.5", Duration.ofMillis(1500), 0.1,
+                    "e2e.", "slots", 240, 60, 300, 3, TEXTS, 100, 2, 2, 4, "f0.5", d.objective(),
+                    Duration.ofMillis(1500), 0.1,
                     d.seed());
             InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
             Map<String, Object> result = new ContinuousLearningDemo(options, registry, System.err).run();

@@ -75,6 +75,7 @@ public final class Groot {
               --partitions N             partitions of texts, candidates, rewards [2]
               --k N                      beam width: candidates per text [4]
               --reward NAME              f0.5, f1, f2 (span F-beta), token-accuracy, exact-match [f0.5]
+              --tau X --alpha X --lambda X   the trainer's GROOT loss [0.1, 0, 0.5]
               --max-feedback-delay-ms N  feedback arrives up to N ms after its text, in random order [3000]
               --duplicate-rate X         fraction of feedback delivered twice [0.05]
               --topic-prefix P           prefix of every topic name [groot.]
@@ -160,8 +161,7 @@ public final class Groot {
         if (data == null) {
             throw new IllegalArgumentException("bench-quality needs --data DIR");
         }
-        GrootObjective objective = new GrootObjective(a.number("tau", d.objective().tau()),
-                a.number("alpha", d.objective().alpha()), a.number("lambda", d.objective().lambda()));
+        GrootObjective objective = TrainingOptions.objective(a, d.objective());
         int k = a.integer("k", d.k());
         QualityBenchmarkConfig config = new QualityBenchmarkConfig(a.string("reward", d.reward()),
                 k, a.integer("nll-epochs", d.nllEpochs()), a.integer("rounds", d.rounds()),
@@ -291,6 +291,7 @@ public final class Groot {
                 a.integer("examples-per-version", d.examplesPerVersion()),
                 a.integer("min-versions", d.minVersions()), a.integer("partitions", d.partitions()),
                 a.integer("k", d.beamWidth()), a.string("reward", d.reward()),
+                TrainingOptions.objective(a, d.objective()),
                 Duration.ofMillis(a.integer("max-feedback-delay-ms", (int) d.maxFeedbackDelay().toMillis())),
                 a.number("duplicate-rate", d.duplicateRate()), a.integer("seed", (int) d.seed()));
         a.requireAllUsed();

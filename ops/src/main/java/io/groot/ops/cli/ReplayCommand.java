@@ -43,6 +43,8 @@ final class ReplayCommand {
               --versions 1,2             evaluate: the versions to compare side by side
               --from-version N           retrain: the base version
               --model NAME --topic-prefix P --k N --reward NAME --max-corrections N   as for streams
+              --epochs N --learning-rate X --seed N --tau X --alpha X --lambda X
+                                         retrain: as for trainer (give the trainer's own to reproduce a version)
               --json                     print JSON instead of the table
             """;
 
@@ -63,6 +65,8 @@ final class ReplayCommand {
         String to = a.string("to-time", null);
         String versions = a.string("versions", null);
         long base = a.longNumber("from-version", -1);
+        TrainerConfig training = mode.equals("retrain") ? TrainingOptions.training(a, TrainerConfig.defaults(model))
+                : null;
         boolean json = a.flag("json");
         Properties client = new Properties();
         client.putAll(a.clientConfig());
@@ -100,10 +104,9 @@ final class ReplayCommand {
                 throw new IllegalArgumentException("replay retrain needs --from-version N");
             }
             ModelVersion parent = version(byNumber, base);
-            TrainerConfig config = TrainerConfig.defaults(model);
             ContrastSetBuilder builder = new ContrastSetBuilder(reward, new Corrector(maxCorrections));
             try (Labeler labeler = load(artifacts, parent.getArtifact())) {
-                Replay.Retrained retrained = Replay.retrain(labeler, model, base, log, k, builder, config);
+                Replay.Retrained retrained = Replay.retrain(labeler, model, base, log, k, builder, training);
                 ArtifactRef stored = artifacts.put(LabelerArtifact.toBytes(labeler));
                 report.put("baseVersion", base);
                 report.put("contrastSets", retrained.contrastSets());

@@ -33,6 +33,7 @@ final class ServiceCommands {
                           first N training sentences, default a tenth, at most 1000] [--epochs N 4] [--seed N 7]
               trainer     --schema-registry URL --artifacts DIR [--model slots] [--examples-per-version N 256]
                           [--max-wait-ms N 30000] [--epochs N 2] [--learning-rate X 0.001] [--seed N 42]
+                          [--tau X 0.1] [--alpha X 0] [--lambda X 0.5] (GROOT loss)
             """;
 
     private ServiceCommands() {
@@ -86,11 +87,9 @@ final class ServiceCommands {
         LocalArtifactStore artifacts = new LocalArtifactStore(Path.of(required(a, "artifacts")));
         TrainerConfig d = TrainerConfig.defaults(a.string("model", "slots"));
         int perVersion = a.integer("examples-per-version", d.examplesPerVersion());
-        TrainerConfig config = new TrainerConfig(d.modelName(), d.groupId(), perVersion,
-                Duration.ofMillis(a.longNumber("max-wait-ms", d.maxWait().toMillis())),
-                Math.min(d.minExamples(), perVersion), a.integer("epochs", d.epochs()), d.batchSize(),
-                (float) a.number("learning-rate", d.learningRate()), d.objective(), d.holdoutEvery(),
-                d.gateTolerance(), d.rewardFunction(), d.maxStaleness(), a.longNumber("seed", d.seed()));
+        TrainerConfig config = TrainingOptions.training(a, d)
+                .withExamplesPerVersion(perVersion, Math.min(d.minExamples(), perVersion))
+                .withMaxWait(Duration.ofMillis(a.longNumber("max-wait-ms", d.maxWait().toMillis())));
         a.requireAllUsed();
         try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(), topics.modelVersions(),
                 serdes, artifacts, config)) {

@@ -172,7 +172,8 @@ public final class ContinuousLearningDemo {
     /** The trainer settings of a demo run streaming {@code texts} texts. */
     public static TrainerConfig trainerConfig(DemoOptions options, int texts) {
         int perVersion = options.examplesPerVersion() > 0 ? options.examplesPerVersion() : Math.max(64, texts / 5);
-        return TrainerConfig.defaults(options.modelName())
+        TrainerConfig d = TrainerConfig.defaults(options.modelName());
+        return d.withTraining(d.epochs(), d.learningRate(), options.objective(), d.seed())
                 .withExamplesPerVersion(perVersion, Math.min(32, perVersion)).withMaxWait(Duration.ofSeconds(30));
     }
 

@@ -1,5 +1,7 @@
 package io.groot.ops.demo;
 
+import io.groot.trainer.groot.GrootObjective;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -15,17 +17,19 @@ import java.util.Map;
  *                           0: a tenth of the training split, at most 1000
  * @param maxTexts           most texts streamed through the loop after that
  * @param minVersions        stop once this many versions trained on feedback are published (and one serves)
+ * @param objective          the streaming trainer's GROOT loss (tau, alpha, lambda)
  * @param maxFeedbackDelay   feedback arrives after a uniform random delay up to this
  * @param duplicateRate      fraction of feedback events delivered twice
  */
 public record DemoOptions(Path dataDir, String bootstrapServers, Map<String, String> clientConfig, Path workDir,
                           String topicPrefix, String modelName, int maxSeconds, double textsPerSecond,
                           int seedSentences, int initialEpochs, int maxTexts, int examplesPerVersion,
-                          int minVersions, int partitions, int beamWidth, String reward, Duration maxFeedbackDelay,
+                          int minVersions, int partitions, int beamWidth, String reward, GrootObjective objective,
+                          Duration maxFeedbackDelay,
                           double duplicateRate, long seed) {
 
     public static DemoOptions defaults() {
         return new DemoOptions(null, null, Map.of(), null, "groot.", "slots", 600, 150, 0, 4, 20_000, 0, 2, 2, 4,
-                "f0.5", Duration.ofSeconds(3), 0.05, 7L);
+                "f0.5", GrootObjective.defaults(), Duration.ofSeconds(3), 0.05, 7L);
     }
 }

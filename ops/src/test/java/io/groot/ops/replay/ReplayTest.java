@@ -16,6 +16,7 @@ import io.groot.trainer.bench.PairedDifference;
 import io.groot.trainer.bench.RankedEvaluation;
 import io.groot.trainer.groot.ContrastSetBuilder;
 import io.groot.trainer.groot.Corrector;
+import io.groot.trainer.groot.GrootObjective;
 import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.LabelerArtifact;
 import io.groot.trainer.reward.RewardFunction;
@@ -51,9 +52,10 @@ class ReplayTest {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), false, 0)) {
             DemoOptions d = DemoOptions.defaults();
             // 300 texts: the first 240 train version 2 (all of them at once), the last 60 wait until it serves.
+            // Not the default loss: a replay must be given the trainer's own settings to reproduce its version.
             DemoOptions options = new DemoOptions(null, broker.bootstrapServers(), Map.of(), work.resolve("demo"),
-                    "rp.", "slots", 240, 80, 300, 3, 300, 240, 1, 2, 4, "f0.5", Duration.ofMillis(1000), 0.1,
-                    d.seed());
+                    "rp.", "slots", 240, 80, 300, 3, 300, 240, 1, 2, 4, "f0.5", new GrootObjective(0.2, 0, 1),
+                    Duration.ofMillis(1000), 0.1, d.seed());
             InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
             Map<String, Object> result = new ContinuousLearningDemo(options, registry, System.err).run();
             assertEquals(true, result.get("completed"), result.toString());
@@ -100,6 +102,12 @@ class ReplayTest {
                 assertEquals(v2.getMetrics().get(metric), first.get(metric), TOLERANCE,
                         metric + ": online " + v2.getMetrics() + " vs replayed " + first);
             }
+            TrainerConfig defaultLoss = trainer.withTraining(trainer.epochs(), trainer.learningRate(),
+                    GrootObjective.defaults(), trainer.seed());
+            double otherLoss = replay(artifacts, v1, log, loop, builder, defaultLoss).get("train.loss");
+            assertTrue(Math.abs(otherLoss - v2.getMetrics().get("train.loss")) > 100 * TOLERANCE,
+                    "the online trainer used the demo's loss settings: with the default ones the loss is "
+                            + otherLoss + ", online " + v2.getMetrics().get("train.loss"));
 
             RewardFunction f05 = RewardFunction.parse("f0.5");
             try (Labeler one = load(artifacts, v1); Labeler two = load(artifacts, v2)) {

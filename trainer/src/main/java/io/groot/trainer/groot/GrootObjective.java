@@ -10,8 +10,11 @@ public record GrootObjective(double tau, double alpha, double lambda) {
         if (!(tau > 0)) {
             throw new IllegalArgumentException("tau must be positive, got " + tau);
         }
-        if (alpha < 0 || lambda < 0) {
-            throw new IllegalArgumentException("alpha and lambda must be >= 0");
+        if (!(alpha >= 0)) {
+            throw new IllegalArgumentException("alpha must be >= 0, got " + alpha);
+        }
+        if (!(lambda >= 0)) {
+            throw new IllegalArgumentException("lambda must be >= 0, got " + lambda);
         }
     }
 

@@ -37,6 +37,12 @@ public record TrainerConfig(String modelName, String groupId, int examplesPerVer
                 objective, holdoutEvery, gateTolerance, rewardFunction, maxStaleness, seed);
     }
 
+    /** The same trainer with other training settings: what a version's weights depend on besides its data. */
+    public TrainerConfig withTraining(int passes, float rate, GrootObjective loss, long shuffleSeed) {
+        return new TrainerConfig(modelName, groupId, examplesPerVersion, maxWait, minExamples, passes, batchSize,
+                rate, loss, holdoutEvery, gateTolerance, rewardFunction, maxStaleness, shuffleSeed);
+    }
+
     public TrainerConfig withMaxWait(Duration wait) {
         return new TrainerConfig(modelName, groupId, examplesPerVersion, wait, minExamples, epochs, batchSize,
                 learningRate, objective, holdoutEvery, gateTolerance, rewardFunction, maxStaleness, seed);
