@@ -44,6 +44,20 @@ class QualityBenchmarkTest {
     }
 
     @Test
+    void spanCountsAreKeptPerTypeAsConllevalPrintsThem() {
+        SpanCounts counts = new SpanCounts();
+        // A span of the right type with the wrong bounds counts against its type twice: predicted and missed.
+        counts.add(List.of("B-city", "I-city", "O", "B-day"), List.of("B-city", "O", "O", "B-day"));
+        counts.add(List.of("B-day", "O"), List.of("B-city", "O"));
+        assertEquals(new SpanCounts.Tally(1, 2, 0), counts.byType().get("city"));
+        assertEquals(new SpanCounts.Tally(2, 1, 1), counts.byType().get("day"));
+        assertEquals(List.of("city", "day"), List.copyOf(counts.byType().keySet()));
+        assertEquals(0.5, counts.byType().get("day").precision(), 1e-12);
+        assertEquals(2.0 / 3, counts.byType().get("day").f1(), 1e-12);
+        assertEquals(1.0 / 3, counts.f1(), 1e-12);
+    }
+
+    @Test
     void withoutCorrectionTheSetHoldsOnlyModelCandidates() {
         List<String> tokens = List.of("to", "new", "york", "monday");
         List<String> reference = List.of("O", "B-city", "I-city", "B-day");

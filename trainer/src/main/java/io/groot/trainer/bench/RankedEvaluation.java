@@ -10,16 +10,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * How good a labeler's whole top-k is: the mean reward of the candidate at each rank 1..k (a missing rank counts
- * 0), best-of-k, mean-of-k, and the corpus-level span F1 of rank 1 (conlleval's number). The rank-1 reward and
+ * 0), best-of-k, mean-of-k, and the corpus-level span F1 of rank 1 (conlleval's number), overall and per span
+ * type. The rank-1 reward and
  * mean-of-k of each sentence are kept too, in input order, so that two labelers can be compared sentence by
  * sentence ({@link PairedDifference}).
  */
 public record RankedEvaluation(String reward, double[] rewardAtRank, double bestOfK, double meanOfK,
                                double spanF1AtOne, double spanPrecisionAtOne, double spanRecallAtOne,
-                               int sentences, double[] rewardAtOneBySentence, double[] meanOfKBySentence) {
+                               Map<String, SpanCounts.Tally> spansByTypeAtOne, int sentences,
+                               double[] rewardAtOneBySentence, double[] meanOfKBySentence) {
 
     public static RankedEvaluation of(Labeler labeler, List<LabelledSentence> sentences, int k, RewardFunction reward,
                                       int batchSize) {
@@ -57,7 +60,7 @@ public record RankedEvaluation(String reward, double[] rewardAtRank, double best
             sum += atRank[r];
         }
         return new RankedEvaluation(reward.name(), atRank, best / n, sum / k, spans.f1(), spans.precision(),
-                spans.recall(), n, atOneBySentence, meanOfKBySentence);
+                spans.recall(), Map.copyOf(spans.byType()), n, atOneBySentence, meanOfKBySentence);
     }
 
     /** The per-sentence metrics by name ({@code rewardAtOne}, {@code meanOfK}), as reports and comparisons key them. */
@@ -81,6 +84,17 @@ public record RankedEvaluation(String reward, double[] rewardAtRank, double best
         out.put("spanF1AtOne", spanF1AtOne);
         out.put("spanPrecisionAtOne", spanPrecisionAtOne);
         out.put("spanRecallAtOne", spanRecallAtOne);
+        Map<String, Object> byType = new TreeMap<>();
+        spansByTypeAtOne.forEach((type, tally) -> {
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("f1", tally.f1());
+            figures.put("precision", tally.precision());
+            figures.put("recall", tally.recall());
+            figures.put("gold", tally.gold());
+            figures.put("predicted", tally.predicted());
+            byType.put(type, figures);
+        });
+        out.put("spanF1ByTypeAtOne", byType);
         out.put("sentences", sentences);
         return out;
     }
