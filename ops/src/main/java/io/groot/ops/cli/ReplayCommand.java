@@ -44,7 +44,8 @@ final class ReplayCommand {
               --from-version N           retrain: the base version
               --model NAME --topic-prefix P --k N --reward NAME --max-corrections N   as for streams
               --epochs N --learning-rate X --seed N --tau X --alpha X --lambda X
-                                         retrain: as for trainer (give the trainer's own to reproduce a version)
+                                         retrain: as for trainer [those the version after the base was trained
+                                         with, as its record keeps them; the trainer's defaults without one]
               --json                     print JSON instead of the table
             """;
 
@@ -65,8 +66,7 @@ final class ReplayCommand {
         String to = a.string("to-time", null);
         String versions = a.string("versions", null);
         long base = a.longNumber("from-version", -1);
-        TrainerConfig training = mode.equals("retrain") ? TrainingOptions.training(a, TrainerConfig.defaults(model))
-                : null;
+        TrainingOptions.Given given = mode.equals("retrain") ? TrainingOptions.given(a) : null;
         boolean json = a.flag("json");
         Properties client = new Properties();
         client.putAll(a.clientConfig());
@@ -104,6 +104,8 @@ final class ReplayCommand {
                 throw new IllegalArgumentException("replay retrain needs --from-version N");
             }
             ModelVersion parent = version(byNumber, base);
+            TrainerConfig training = given.over(Replay.trainerOf(byNumber.get(base + 1), TrainerConfig.defaults(model)));
+            report.put("trainingSettings", training.trainingSettings());
             ContrastSetBuilder builder = new ContrastSetBuilder(reward, new Corrector(maxCorrections));
             try (Labeler labeler = load(artifacts, parent.getArtifact())) {
                 Replay.Retrained retrained = Replay.retrain(labeler, model, base, log, k, builder, training);

@@ -9,7 +9,37 @@ import io.groot.trainer.service.TrainerConfig;
  * trainer ran with.
  */
 final class TrainingOptions {
+
     private TrainingOptions() {
+    }
+
+    /**
+     * The options given on the command line, each null where not given, so they can be laid over settings that are
+     * only known later (those a version record kept).
+     */
+    record Given(Integer epochs, Float learningRate, Double tau, Double alpha, Double lambda, Long seed) {
+
+        TrainerConfig over(TrainerConfig config) {
+            GrootObjective loss = config.objective();
+            return config.withTraining(epochs != null ? epochs : config.epochs(),
+                    learningRate != null ? learningRate : config.learningRate(),
+                    new GrootObjective(tau != null ? tau : loss.tau(), alpha != null ? alpha : loss.alpha(),
+                            lambda != null ? lambda : loss.lambda()),
+                    seed != null ? seed : config.seed());
+        }
+    }
+
+    /** {@code --epochs}, {@code --learning-rate}, {@code --seed}, {@code --tau}, {@code --alpha}, {@code --lambda}. */
+    static Given given(Arguments a) {
+        String epochs = a.string("epochs", null);
+        String rate = a.string("learning-rate", null);
+        String tau = a.string("tau", null);
+        String alpha = a.string("alpha", null);
+        String lambda = a.string("lambda", null);
+        String seed = a.string("seed", null);
+        return new Given(epochs == null ? null : Integer.valueOf(epochs), rate == null ? null : Float.valueOf(rate),
+                tau == null ? null : Double.valueOf(tau), alpha == null ? null : Double.valueOf(alpha),
+                lambda == null ? null : Double.valueOf(lambda), seed == null ? null : Long.valueOf(seed));
     }
 
     /** {@code --tau}, {@code --alpha}, {@code --lambda}, each defaulting to {@code fallback}'s. */
@@ -18,10 +48,8 @@ final class TrainingOptions {
                 a.number("lambda", fallback.lambda()));
     }
 
-    /** {@code fallback} with {@code --epochs}, {@code --learning-rate}, {@code --seed} and the loss options. */
+    /** {@code fallback} with the options given laid over it. */
     static TrainerConfig training(Arguments a, TrainerConfig fallback) {
-        return fallback.withTraining(a.integer("epochs", fallback.epochs()),
-                (float) a.number("learning-rate", fallback.learningRate()), objective(a, fallback.objective()),
-                a.longNumber("seed", fallback.seed()));
+        return given(a).over(fallback);
     }
 }

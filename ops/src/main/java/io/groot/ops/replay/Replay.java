@@ -1,6 +1,7 @@
 package io.groot.ops.replay;
 
 import io.groot.schemas.ContrastSet;
+import io.groot.schemas.ModelVersion;
 import io.groot.trainer.bench.RankedEvaluation;
 import io.groot.trainer.data.LabelledSentence;
 import io.groot.trainer.groot.CandidateSets;
@@ -42,6 +43,14 @@ public final class Replay {
             throw new IllegalArgumentException("the log holds no reference feedback to score against");
         }
         return RankedEvaluation.of(labeler, sentences, k, reward, 32);
+    }
+
+    /**
+     * The trainer settings to reproduce {@code online}, the version the loop trained from the replay's base: those
+     * its record kept, over {@code defaults} (which stand alone when there is no such version or record).
+     */
+    public static TrainerConfig trainerOf(ModelVersion online, TrainerConfig defaults) {
+        return online == null ? defaults : defaults.withTrainingSettings(online.getTrainingSettings());
     }
 
     /** Trains version {@code baseVersion + 1} from {@code base} (modified in place) on the whole log. */

@@ -27,6 +27,16 @@ class TrainingOptionsTest {
     }
 
     @Test
+    void optionsGivenAreLaidOverSettingsKnownOnlyLaterAndTheRestKeepThose() {
+        Arguments a = new Arguments(new String[]{"--lambda", "3"}, 0);
+        TrainingOptions.Given given = TrainingOptions.given(a);
+        a.requireAllUsed();
+        TrainerConfig recorded = TrainerConfig.defaults("slots").withTraining(5, 0.01f,
+                new GrootObjective(0.3, 0.0, 1.0), 11L);
+        assertEquals(recorded.withTraining(5, 0.01f, new GrootObjective(0.3, 0.0, 3.0), 11L), given.over(recorded));
+    }
+
+    @Test
     void aNegativeLambdaIsRefusedByName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingOptions.objective(
                 new Arguments(new String[]{"--lambda", "-1"}, 0), GrootObjective.defaults()));

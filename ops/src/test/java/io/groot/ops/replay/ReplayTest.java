@@ -89,7 +89,11 @@ class ReplayTest {
 
             LocalArtifactStore artifacts = new LocalArtifactStore(work.resolve("demo").resolve("artifacts"));
             LoopConfig loop = ContinuousLearningDemo.loopConfig(options);
-            TrainerConfig trainer = ContinuousLearningDemo.trainerConfig(options, 300);
+            // The settings version 2's record kept are the demo trainer's: a replay needs no flags to reproduce it.
+            TrainerConfig trainer = Replay.trainerOf(v2, TrainerConfig.defaults("slots"));
+            assertEquals(ContinuousLearningDemo.trainerConfig(options, 300).trainingSettings(),
+                    trainer.trainingSettings());
+            assertEquals(trainer.trainingSettings(), v2.getTrainingSettings());
             ContrastSetBuilder builder = new ContrastSetBuilder(RewardFunction.parse(loop.rewardFunction()),
                     new Corrector(loop.maxCorrections()));
             Map<String, Double> first = replay(artifacts, v1, log, loop, builder, trainer);

@@ -48,6 +48,6 @@ public final class InitialVersion {
         ArtifactRef artifact = publisher.store(labeler);
         return publisher.publish(new VersionPublisher.Release(modelName, 1, null, artifact, PromotionStatus.PROMOTED,
                 "initial maximum-likelihood version", 1, artifact, Map.of("train.examples", (double) examples),
-                List.of(), examples), null, null);
+                List.of(), examples, Map.of("objective", "maximum-likelihood")), null, null);
     }
 }

@@ -202,7 +202,8 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
         ModelVersion record = publisher.publish(new VersionPublisher.Release(config.modelName(), version,
                 serving.getServingVersion(), artifact, passes ? PromotionStatus.PROMOTED : PromotionStatus.REJECTED,
                 reason, passes ? version : serving.getServingVersion(),
-                passes ? artifact : serving.getServingArtifact(), metrics, trainedThrough(), outcome.trainExamples()),
+                passes ? artifact : serving.getServingArtifact(), metrics, trainedThrough(), outcome.trainExamples(),
+                config.trainingSettings()),
                 Map.copyOf(consumed), consumer.groupMetadata());
         published.incrementAndGet();
         LOG.info("model '{}' version {} {} ({} examples, loss {})", config.modelName(), version,

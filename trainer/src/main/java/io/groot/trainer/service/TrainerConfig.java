@@ -3,6 +3,9 @@ package io.groot.trainer.service;
 import io.groot.trainer.groot.GrootObjective;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Settings of the streaming trainer.
@@ -27,6 +30,14 @@ public record TrainerConfig(String modelName, String groupId, int examplesPerVer
                             GrootObjective objective, int holdoutEvery, double gateTolerance,
                             String rewardFunction, long maxStaleness, long seed) {
 
+    private static final String EPOCHS = "epochs";
+    private static final String LEARNING_RATE = "learningRate";
+    private static final String BATCH_SIZE = "batchSize";
+    private static final String TAU = "tau";
+    private static final String ALPHA = "alpha";
+    private static final String LAMBDA = "lambda";
+    private static final String SEED = "seed";
+
     public static TrainerConfig defaults(String modelName) {
         return new TrainerConfig(modelName, "groot-trainer-" + modelName, 256, Duration.ofSeconds(30), 32, 2, 32,
                 1e-3f, GrootObjective.defaults(), 5, 0.02, "f0.5", 10, 42L);
@@ -41,6 +52,39 @@ public record TrainerConfig(String modelName, String groupId, int examplesPerVer
     public TrainerConfig withTraining(int passes, float rate, GrootObjective loss, long shuffleSeed) {
         return new TrainerConfig(modelName, groupId, examplesPerVersion, maxWait, minExamples, passes, batchSize,
                 rate, loss, holdoutEvery, gateTolerance, rewardFunction, maxStaleness, shuffleSeed);
+    }
+
+    /**
+     * The settings a version's weights depend on besides its data, as the version record keeps them
+     * ({@code ModelVersion.trainingSettings}); {@link #withTrainingSettings} reads them back.
+     */
+    public Map<String, String> trainingSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(EPOCHS, Integer.toString(epochs));
+        settings.put(LEARNING_RATE, Float.toString(learningRate));
+        settings.put(BATCH_SIZE, Integer.toString(batchSize));
+        settings.put(TAU, Double.toString(objective.tau()));
+        settings.put(ALPHA, Double.toString(objective.alpha()));
+        settings.put(LAMBDA, Double.toString(objective.lambda()));
+        settings.put(SEED, Long.toString(seed));
+        return settings;
+    }
+
+    /** This config with the settings a version record kept; one it did not keep stays as it is here. */
+    public TrainerConfig withTrainingSettings(Map<String, String> settings) {
+        Map<String, String> known = new HashMap<>(settings);
+        known.keySet().retainAll(trainingSettings().keySet());
+        GrootObjective loss = new GrootObjective(number(known, TAU, objective.tau()),
+                number(known, ALPHA, objective.alpha()), number(known, LAMBDA, objective.lambda()));
+        return new TrainerConfig(modelName, groupId, examplesPerVersion, maxWait, minExamples,
+                (int) number(known, EPOCHS, epochs), (int) number(known, BATCH_SIZE, batchSize),
+                (float) number(known, LEARNING_RATE, learningRate), loss, holdoutEvery, gateTolerance, rewardFunction,
+                maxStaleness, (long) number(known, SEED, seed));
+    }
+
+    private static double number(Map<String, String> settings, String name, double fallback) {
+        String value = settings.get(name);
+        return value == null ? fallback : Double.parseDouble(value);
     }
 
     public TrainerConfig withMaxWait(Duration wait) {

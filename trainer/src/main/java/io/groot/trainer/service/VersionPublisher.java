@@ -55,7 +55,8 @@ public final class VersionPublisher implements AutoCloseable {
     /** What a new version record says; {@code serving} is the version inference serves after it. */
     public record Release(String modelName, long version, Long parentVersion, ArtifactRef artifact,
                           PromotionStatus status, String reason, long servingVersion, ArtifactRef servingArtifact,
-                          Map<String, Double> metrics, List<TopicOffset> trainedThrough, long trainingExamples) {
+                          Map<String, Double> metrics, List<TopicOffset> trainedThrough, long trainingExamples,
+                          Map<String, String> trainingSettings) {
     }
 
     public ModelVersion publish(Release release, Map<TopicPartition, OffsetAndMetadata> consumed,
@@ -67,6 +68,7 @@ public final class VersionPublisher implements AutoCloseable {
                 .setServingVersion(release.servingVersion()).setServingArtifact(release.servingArtifact())
                 .setMetrics(release.metrics()).setTrainedThrough(new ArrayList<>(release.trainedThrough()))
                 .setTrainingExamples(release.trainingExamples())
+                .setTrainingSettings(release.trainingSettings())
                 .build();
         producer.beginTransaction();
         try {
