@@ -47,8 +47,7 @@ class LoopEndToEndTest {
             DemoOptions d = DemoOptions.defaults();
             DemoOptions options = new DemoOptions(null, broker.bootstrapServers(), Map.of(), work.resolve("demo"),
                     "e2e.", "slots", 240, 60, 300, 3, TEXTS, 100, 2, 2, 4, "f0.5", d.objective(),
-                    Duration.ofMillis(1500), 0.1,
-                    d.seed());
+                    Duration.ofMillis(1500), 0.1, d.seed());
             InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
             Map<String, Object> result = new ContinuousLearningDemo(options, registry, System.err).run();
             assertEquals(true, result.get("completed"), "demo reached its goal in time: " + result);

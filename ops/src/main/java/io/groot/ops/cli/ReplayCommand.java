@@ -104,7 +104,8 @@ final class ReplayCommand {
                 throw new IllegalArgumentException("replay retrain needs --from-version N");
             }
             ModelVersion parent = version(byNumber, base);
-            TrainerConfig training = given.over(Replay.trainerOf(byNumber.get(base + 1), TrainerConfig.defaults(model)));
+            TrainerConfig recorded = Replay.trainerOf(byNumber.get(base + 1), TrainerConfig.defaults(model));
+            TrainerConfig training = given.over(recorded);
             report.put("trainingSettings", training.trainingSettings());
             ContrastSetBuilder builder = new ContrastSetBuilder(reward, new Corrector(maxCorrections));
             try (Labeler labeler = load(artifacts, parent.getArtifact())) {

@@ -25,8 +25,7 @@ public record DemoOptions(Path dataDir, String bootstrapServers, Map<String, Str
                           String topicPrefix, String modelName, int maxSeconds, double textsPerSecond,
                           int seedSentences, int initialEpochs, int maxTexts, int examplesPerVersion,
                           int minVersions, int partitions, int beamWidth, String reward, GrootObjective objective,
-                          Duration maxFeedbackDelay,
-                          double duplicateRate, long seed) {
+                          Duration maxFeedbackDelay, double duplicateRate, long seed) {
 
     public static DemoOptions defaults() {
         return new DemoOptions(null, null, Map.of(), null, "groot.", "slots", 600, 150, 0, 4, 20_000, 0, 2, 2, 4,

@@ -52,7 +52,8 @@ class ReplayTest {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), false, 0)) {
             DemoOptions d = DemoOptions.defaults();
             // 300 texts: the first 240 train version 2 (all of them at once), the last 60 wait until it serves.
-            // Not the default loss: a replay must be given the trainer's own settings to reproduce its version.
+            // Not the default loss: to reproduce version 2, the replay must take the trainer's settings from its
+            // record.
             DemoOptions options = new DemoOptions(null, broker.bootstrapServers(), Map.of(), work.resolve("demo"),
                     "rp.", "slots", 240, 80, 300, 3, 300, 240, 1, 2, 4, "f0.5", new GrootObjective(0.2, 0, 1),
                     Duration.ofMillis(1000), 0.1, d.seed());

@@ -44,8 +44,7 @@ class ReportRenderingTest {
             DemoOptions d = DemoOptions.defaults();
             DemoOptions options = new DemoOptions(null, broker.bootstrapServers(), Map.of(), work.resolve("demo"),
                     "rep.", "slots", 240, 100, 300, 3, 400, 100, 2, 2, 4, "f0.5", d.objective(),
-                    Duration.ofMillis(1000), 0.05,
-                    d.seed());
+                    Duration.ofMillis(1000), 0.05, d.seed());
             InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
             assertEquals(true, new ContinuousLearningDemo(options, registry, System.err).run().get("completed"));
             Properties client = new Properties();

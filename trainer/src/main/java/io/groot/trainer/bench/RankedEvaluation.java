@@ -15,9 +15,8 @@ import java.util.TreeMap;
 /**
  * How good a labeler's whole top-k is: the mean reward of the candidate at each rank 1..k (a missing rank counts
  * 0), best-of-k, mean-of-k, and the corpus-level span F1 of rank 1 (conlleval's number), overall and per span
- * type. The rank-1 reward and
- * mean-of-k of each sentence are kept too, in input order, so that two labelers can be compared sentence by
- * sentence ({@link PairedDifference}).
+ * type. The rank-1 reward and mean-of-k of each sentence are kept too, in input order, so that two labelers can be
+ * compared sentence by sentence ({@link PairedDifference}).
  */
 public record RankedEvaluation(String reward, double[] rewardAtRank, double bestOfK, double meanOfK,
                                double spanF1AtOne, double spanPrecisionAtOne, double spanRecallAtOne,
