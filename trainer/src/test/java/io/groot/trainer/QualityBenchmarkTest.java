@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,8 +83,7 @@ class QualityBenchmarkTest {
     @Test
     void sameDataSeedAndConfigGiveTheSameReport() throws Exception {
         LabelledCorpus corpus = tinyCorpus();
-        QualityBenchmarkConfig config = new QualityBenchmarkConfig("f0.5", 3, 2, 1, GrootObjective.defaults(), 2,
-                5e-3f, 2e-3f, 16, 0, 5, new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3, 0);
+        QualityBenchmarkConfig config = tinyConfig(2, 1, 5e-3f, 0, List.of(GrootObjective.defaults()));
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         Map<String, Object> first = new QualityBenchmark(config, quiet).run(corpus, "tiny");
         Map<String, Object> second = new QualityBenchmark(config, quiet).run(corpus, "tiny");
@@ -115,8 +115,7 @@ class QualityBenchmarkTest {
     @Test
     @SuppressWarnings("unchecked")
     void comparesTheModelsAveragedOverSeeds() throws Exception {
-        QualityBenchmarkConfig config = new QualityBenchmarkConfig("f0.5", 3, 1, 1, GrootObjective.defaults(), 2,
-                5e-3f, 2e-3f, 16, 0, 5, new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3, 0);
+        QualityBenchmarkConfig config = tinyConfig(1, 1, 5e-3f, 0, List.of(GrootObjective.defaults()));
         Map<String, Object> report = new QualityBenchmark(config, new PrintStream(OutputStream.nullOutputStream()))
                 .runSeeds(tinyCorpus(), "tiny", 2);
 
@@ -135,8 +134,7 @@ class QualityBenchmarkTest {
     @Test
     @SuppressWarnings("unchecked")
     void heldBackFeedbackIsNewToTheBaselineAndItsErrorsGetCorrected() throws Exception {
-        QualityBenchmarkConfig config = new QualityBenchmarkConfig("f0.5", 3, 1, 2, GrootObjective.defaults(), 2,
-                5e-3f, 2e-3f, 16, 0, 5, new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3, 0.5);
+        QualityBenchmarkConfig config = tinyConfig(1, 2, 5e-3f, 0.5, List.of(GrootObjective.defaults()));
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         Map<String, Object> heldBack = new QualityBenchmark(config, quiet).run(tinyCorpus(), "tiny");
         Map<String, Object> shared = new QualityBenchmark(config.withFeedbackShare(0), quiet).run(tinyCorpus(), "tiny");
@@ -168,8 +166,7 @@ class QualityBenchmarkTest {
     void selectsRoundsByTheRewardItReports() throws Exception {
         // Without a valid split the test split serves for selection: a single round's score there is its report.
         LabelledCorpus tiny = tinyCorpus();
-        QualityBenchmarkConfig config = new QualityBenchmarkConfig("f0.5", 3, 1, 1, GrootObjective.defaults(), 2,
-                1e-3f, 2e-3f, 16, 0, 5, new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3, 0);
+        QualityBenchmarkConfig config = tinyConfig(1, 1, 1e-3f, 0, List.of(GrootObjective.defaults()));
         Map<String, Object> report = new QualityBenchmark(config, new PrintStream(OutputStream.nullOutputStream()))
                 .run(new LabelledCorpus(tiny.train(), List.of(), tiny.test()), "tiny");
 
@@ -179,6 +176,43 @@ class QualityBenchmarkTest {
             assertEquals(reported, (Double) rounds(models.get(variant)).get(0).get("validRewardAtOne"), 1e-12,
                     variant);
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void givenSeveralLossSettingsEachGrootVariantKeepsTheOneItsValidSplitScoresBest() throws Exception {
+        List<GrootObjective> grid = List.of(new GrootObjective(0.1, 0, 0.5), new GrootObjective(1.0, 0, 0));
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        Map<String, Object> report = new QualityBenchmark(tinyConfig(1, 1, 1e-3f, 0.5, grid), quiet)
+                .run(tinyCorpus(), "tiny");
+
+        Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) report.get("models");
+        for (String variant : List.of("groot", "groot-no-correction")) {
+            List<Map<String, Object>> tried = (List<Map<String, Object>>) models.get(variant).get("objectivesTried");
+            assertEquals(2, tried.size(), variant);
+            List<Double> scores = tried.stream().map(t -> (Double) t.get("validRewardAtOne")).toList();
+            assertNotEquals(scores.get(0), scores.get(1), "the settings must differ for the choice to mean anything");
+            Map<String, Object> best = tried.get(scores.get(0) >= scores.get(1) ? 0 : 1);
+            assertEquals(best.get("objective"), models.get(variant).get("objective"), variant);
+            assertEquals(best.get("validRewardAtOne"), rounds(models.get(variant)).stream()
+                    .map(r -> (Double) r.get("validRewardAtOne")).max(Double::compare).orElseThrow(), variant);
+
+            // The model reported is the one that setting trains alone (the variants share their random numbers).
+            Map<String, Object> chosen = (Map<String, Object>) best.get("objective");
+            GrootObjective alone = new GrootObjective((Double) chosen.get("tau"), (Double) chosen.get("alpha"),
+                    (Double) chosen.get("lambda"));
+            Map<String, Map<String, Object>> aloneModels = (Map<String, Map<String, Object>>) new QualityBenchmark(
+                    tinyConfig(1, 1, 1e-3f, 0.5, List.of(alone)), quiet).run(tinyCorpus(), "tiny").get("models");
+            assertEquals(aloneModels.get(variant).get("rewardAtRank"), models.get(variant).get("rewardAtRank"));
+        }
+        assertFalse(models.get("nll-continued").containsKey("objectivesTried"), "maximum likelihood has no such loss");
+    }
+
+    /** A small labeler on the tiny corpus: seconds per run. */
+    private static QualityBenchmarkConfig tinyConfig(int nllEpochs, int rounds, float nllRate, double feedbackShare,
+                                                     List<GrootObjective> objectives) {
+        return new QualityBenchmarkConfig("f0.5", 3, nllEpochs, rounds, objectives, 2, nllRate, 2e-3f, 16, 0, 5,
+                new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3, feedbackShare);
     }
 
     @SuppressWarnings("unchecked")

@@ -112,7 +112,9 @@ public final class Groot {
               --training-candidates N    candidates per training sentence in GROOT rounds [k]
               --nll-epochs N             maximum-likelihood epochs of the baseline, best on valid kept [12]
               --rounds N                 GROOT rounds; the NLL ablation gets as many extra epochs [3]
-              --tau X --alpha X --lambda X   GROOT loss settings [0.1, 0, 0.5]
+              --tau X --alpha X --lambda X   GROOT loss settings [0.1, 0, 0.5]; a comma-separated list tries
+                                         every combination, and each GROOT variant keeps the one its valid
+                                         split scores best (e.g. --lambda 0.5,1,2)
               --max-corrections N        corrected sequences per candidate [4]
               --nll-lr X --groot-lr X    Adam learning rates: maximum likelihood (also its continued
                                          ablation), GROOT rounds [0.002, 0.0005]
@@ -161,11 +163,11 @@ public final class Groot {
         if (data == null) {
             throw new IllegalArgumentException("bench-quality needs --data DIR");
         }
-        GrootObjective objective = TrainingOptions.objective(a, d.objective());
+        List<GrootObjective> objectives = TrainingOptions.objectives(a, d.objectives().get(0));
         int k = a.integer("k", d.k());
         QualityBenchmarkConfig config = new QualityBenchmarkConfig(a.string("reward", d.reward()),
                 k, a.integer("nll-epochs", d.nllEpochs()), a.integer("rounds", d.rounds()),
-                objective, a.integer("max-corrections", d.maxCorrections()),
+                objectives, a.integer("max-corrections", d.maxCorrections()),
                 (float) a.number("nll-lr", d.nllLearningRate()), (float) a.number("groot-lr", d.grootLearningRate()),
                 d.batchSize(), a.integer("max-train", d.maxTrain()),
                 a.integer("seed", d.seed()), d.architecture(), a.integer("training-candidates", k),

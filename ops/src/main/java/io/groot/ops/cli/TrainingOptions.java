@@ -3,6 +3,10 @@ package io.groot.ops.cli;
 import io.groot.trainer.groot.GrootObjective;
 import io.groot.trainer.service.TrainerConfig;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * The training options every command that trains shares ({@code trainer}, {@code replay retrain}, {@code demo},
  * {@code bench-quality}): one parser, so a version retrained by replay can be given the settings the streaming
@@ -44,8 +48,37 @@ final class TrainingOptions {
 
     /** {@code --tau}, {@code --alpha}, {@code --lambda}, each defaulting to {@code fallback}'s. */
     static GrootObjective objective(Arguments a, GrootObjective fallback) {
-        return new GrootObjective(a.number("tau", fallback.tau()), a.number("alpha", fallback.alpha()),
-                a.number("lambda", fallback.lambda()));
+        List<GrootObjective> objectives = objectives(a, fallback);
+        if (objectives.size() > 1) {
+            throw new IllegalArgumentException("--tau, --alpha and --lambda take one value here (lists are for "
+                    + "bench-quality)");
+        }
+        return objectives.get(0);
+    }
+
+    /**
+     * {@code --tau}, {@code --alpha}, {@code --lambda}, each one value or a comma-separated list: every combination,
+     * in the order given (tau slowest).
+     */
+    static List<GrootObjective> objectives(Arguments a, GrootObjective fallback) {
+        List<Double> taus = numbers(a, "tau", fallback.tau());
+        List<Double> alphas = numbers(a, "alpha", fallback.alpha());
+        List<Double> lambdas = numbers(a, "lambda", fallback.lambda());
+        List<GrootObjective> objectives = new ArrayList<>();
+        for (double tau : taus) {
+            for (double alpha : alphas) {
+                for (double lambda : lambdas) {
+                    objectives.add(new GrootObjective(tau, alpha, lambda));
+                }
+            }
+        }
+        return objectives;
+    }
+
+    private static List<Double> numbers(Arguments a, String name, double fallback) {
+        String value = a.string(name, null);
+        return value == null ? List.of(fallback)
+                : Arrays.stream(value.split(",")).map(String::trim).map(Double::valueOf).toList();
     }
 
     /** {@code fallback} with the options given laid over it. */

@@ -4,8 +4,11 @@ import io.groot.trainer.groot.GrootObjective;
 import io.groot.trainer.service.TrainerConfig;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainingOptionsTest {
 
@@ -34,6 +37,19 @@ class TrainingOptionsTest {
         TrainerConfig recorded = TrainerConfig.defaults("slots").withTraining(5, 0.01f,
                 new GrootObjective(0.3, 0.0, 1.0), 11L);
         assertEquals(recorded.withTraining(5, 0.01f, new GrootObjective(0.3, 0.0, 3.0), 11L), given.over(recorded));
+    }
+
+    @Test
+    void listsOfLossSettingsGiveEveryCombinationWhereAGridIsTakenAndAClearErrorElsewhere() {
+        GrootObjective d = GrootObjective.defaults();
+        List<GrootObjective> grid = TrainingOptions.objectives(
+                new Arguments(new String[]{"--tau", "0.1,0.2", "--lambda", "0.5, 2"}, 0), d);
+        assertEquals(List.of(new GrootObjective(0.1, d.alpha(), 0.5), new GrootObjective(0.1, d.alpha(), 2),
+                new GrootObjective(0.2, d.alpha(), 0.5), new GrootObjective(0.2, d.alpha(), 2)), grid);
+        assertEquals(List.of(d), TrainingOptions.objectives(new Arguments(new String[0], 0), d));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingOptions.objective(
+                new Arguments(new String[]{"--lambda", "0.5,2"}, 0), d));
+        assertTrue(e.getMessage().contains("one value here"), e.getMessage());
     }
 
     @Test

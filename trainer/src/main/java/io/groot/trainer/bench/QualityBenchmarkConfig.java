@@ -3,6 +3,8 @@ package io.groot.trainer.bench;
 import io.groot.trainer.groot.GrootObjective;
 import io.groot.trainer.model.LabelerConfig;
 
+import java.util.List;
+
 /**
  * Settings of the offline quality benchmark.
  *
@@ -10,6 +12,8 @@ import io.groot.trainer.model.LabelerConfig;
  * @param k              beam width / candidates per sentence
  * @param nllEpochs      maximum-likelihood epochs of the baseline (the best on valid is kept)
  * @param rounds         GROOT rounds after it; the NLL-continued ablation gets as many extra epochs
+ * @param objectives     GROOT loss settings to try; with more than one, each GROOT variant trains with every one and
+ *                       keeps the one whose best round scores highest on the valid split (test is never looked at)
  * @param maxCorrections corrected sequences per candidate
  * @param maxTrain       use at most this many training sentences (0: all)
  * @param trainingCandidates candidates per training sentence that GROOT rounds contrast (the evaluation uses k)
@@ -17,29 +21,33 @@ import io.groot.trainer.model.LabelerConfig;
  *                       feedback on text the model has not seen, a new part each round, as in the stream (0: every
  *                       round revisits the baseline's own training sentences)
  */
-public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int rounds, GrootObjective objective,
+public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int rounds, List<GrootObjective> objectives,
                                      int maxCorrections, float nllLearningRate, float grootLearningRate,
                                      int batchSize, int maxTrain, int seed, LabelerConfig architecture,
                                      int trainingCandidates, double feedbackShare) {
 
     public QualityBenchmarkConfig {
+        objectives = List.copyOf(objectives);
+        if (objectives.isEmpty()) {
+            throw new IllegalArgumentException("at least one GROOT loss setting is needed");
+        }
         if (feedbackShare < 0 || feedbackShare >= 1) {
             throw new IllegalArgumentException("feedback share must be in [0, 1), got " + feedbackShare);
         }
     }
 
     public static QualityBenchmarkConfig defaults() {
-        return new QualityBenchmarkConfig("f0.5", 4, 12, 3, GrootObjective.defaults(), 4, 2e-3f, 5e-4f, 32, 0, 42,
-                LabelerConfig.defaults(), 4, 0);
+        return new QualityBenchmarkConfig("f0.5", 4, 12, 3, List.of(GrootObjective.defaults()), 4, 2e-3f, 5e-4f, 32,
+                0, 42, LabelerConfig.defaults(), 4, 0);
     }
 
     public QualityBenchmarkConfig withSeed(int newSeed) {
-        return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objective, maxCorrections, nllLearningRate,
+        return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
                 grootLearningRate, batchSize, maxTrain, newSeed, architecture, trainingCandidates, feedbackShare);
     }
 
     public QualityBenchmarkConfig withFeedbackShare(double share) {
-        return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objective, maxCorrections, nllLearningRate,
+        return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
                 grootLearningRate, batchSize, maxTrain, seed, architecture, trainingCandidates, share);
     }
 }
