@@ -101,19 +101,8 @@ public final class QualityBenchmark {
             t = System.nanoTime();
             List<GrootObjective> objectives = variant == Variant.NLL_CONTINUED
                     ? List.of(GrootObjective.maximumLikelihood()) : config.objectives();
-            Trained chosen = null;
             List<Map<String, Object>> tried = new ArrayList<>();
-            for (GrootObjective objective : objectives) {
-                Trained trained = rounds(nll, feedback, valid, variant, objective);
-                tried.add(Map.of("objective", objectiveMap(objective), "validRewardAtOne", trained.validScore()));
-                if (chosen == null || trained.validScore() > chosen.validScore()) {
-                    chosen = trained;
-                }
-            }
-            if (objectives.size() > 1) {
-                progress.printf(Locale.ROOT, "%s: tau %s, lambda %s chosen on valid (%s@1 %.4f)%n", variant.label,
-                        chosen.objective().tau(), chosen.objective().lambda(), reward.name(), chosen.validScore());
-            }
+            Trained chosen = trainAndChooseOnValid(nll, feedback, valid, variant, objectives, tried);
             Map<String, Object> evaluated = evaluate(variant.label, chosen.model(), test);
             evaluated.put("rounds", chosen.roundLog());
             if (objectives.size() > 1) {
@@ -182,6 +171,31 @@ public final class QualityBenchmark {
     /** A variant trained with one loss setting: the model of its best round on valid, and each round's figures. */
     private record Trained(GrootObjective objective, byte[] model, double validScore,
                            List<Map<String, Object>> roundLog) {
+    }
+
+    /**
+     * The variant's rounds with each loss setting; the one whose best round scores highest on valid (test is not
+     * looked at). What each setting scored goes to {@code tried}.
+     */
+    private Trained trainAndChooseOnValid(byte[] start, List<LabelledSentence> train, List<LabelledSentence> valid,
+                                          Variant variant, List<GrootObjective> objectives,
+                                          List<Map<String, Object>> tried) throws IOException {
+        Trained chosen = null;
+        for (GrootObjective objective : objectives) {
+            Trained trained = rounds(start, train, valid, variant, objective);
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("objective", objectiveMap(objective));
+            figures.put("validRewardAtOne", trained.validScore());
+            tried.add(figures);
+            if (chosen == null || trained.validScore() > chosen.validScore()) {
+                chosen = trained;
+            }
+        }
+        if (objectives.size() > 1) {
+            progress.printf(Locale.ROOT, "%s: tau %s, lambda %s chosen on valid (%s@1 %.4f)%n", variant.label,
+                    chosen.objective().tau(), chosen.objective().lambda(), reward.name(), chosen.validScore());
+        }
+        return chosen;
     }
 
     /** The variant's rounds from {@code start} with {@code objective}. */
