@@ -47,7 +47,8 @@ public final class InitialModel {
                 epochs, randomSeed);
              VersionPublisher publisher = new VersionPublisher(client, "groot-initial-" + modelName, artifacts,
                      topics.modelVersions(), serdes.modelVersions())) {
-            ModelVersion published = InitialVersion.publish(publisher, modelName, labeler, seed.size());
+            ModelVersion published = InitialVersion.publish(publisher, modelName, labeler, seed.size(),
+                    InitialVersion.trainingSettings(epochs, randomSeed));
             progress.printf(Locale.ROOT, "version 1 trained by maximum likelihood on %d sentences%n", seed.size());
             return published;
         }

@@ -20,6 +20,7 @@ import io.groot.trainer.groot.GrootObjective;
 import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.LabelerArtifact;
 import io.groot.trainer.reward.RewardFunction;
+import io.groot.trainer.service.InitialVersion;
 import io.groot.trainer.service.ModelVersionLog;
 import io.groot.trainer.service.TrainerConfig;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,8 @@ class ReplayTest {
             assertEquals(ContinuousLearningDemo.trainerConfig(options, 300).trainingSettings(),
                     trainer.trainingSettings());
             assertEquals(trainer.trainingSettings(), v2.getTrainingSettings());
+            assertEquals(InitialVersion.trainingSettings(options.initialEpochs(), (int) options.seed()),
+                    v1.getTrainingSettings(), "version 1 keeps how it was trained too");
             ContrastSetBuilder builder = new ContrastSetBuilder(RewardFunction.parse(loop.rewardFunction()),
                     new Corrector(loop.maxCorrections()));
             Map<String, Double> first = replay(artifacts, v1, log, loop, builder, trainer);

@@ -14,6 +14,7 @@ import io.groot.trainer.model.Vocabulary;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -23,7 +24,21 @@ import java.util.Random;
  * version 1 so the loop has a model to generate candidates with.
  */
 public final class InitialVersion {
+    private static final float LEARNING_RATE = 2e-3f;
+    private static final int BATCH_SIZE = 32;
+
     private InitialVersion() {
+    }
+
+    /** What {@link #train} trains with, as version 1's record keeps it ({@code ModelVersion.trainingSettings}). */
+    public static Map<String, String> trainingSettings(int epochs, int seed) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("objective", "maximum-likelihood");
+        settings.put("epochs", Integer.toString(epochs));
+        settings.put("learningRate", Float.toString(LEARNING_RATE));
+        settings.put("batchSize", Integer.toString(BATCH_SIZE));
+        settings.put("seed", Integer.toString(seed));
+        return settings;
     }
 
     /**
@@ -37,17 +52,24 @@ public final class InitialVersion {
         for (int i = 0; i < labelled.size(); i++) {
             references.add(GrootTraining.referenceOnly("seed-" + i, labelled.get(i).tokens(), labelled.get(i).labels()));
         }
-        try (GrootTraining training = new GrootTraining(labeler, GrootObjective.maximumLikelihood(), 2e-3f)) {
-            training.trainEpochs(references, epochs, 32, new Random(seed));
+        try (GrootTraining training = new GrootTraining(labeler, GrootObjective.maximumLikelihood(), LEARNING_RATE)) {
+            training.trainEpochs(references, epochs, BATCH_SIZE, new Random(seed));
         }
         return labeler;
     }
 
+    /** Publishes {@code labeler} as version 1, with no record of how it was trained. */
     public static ModelVersion publish(VersionPublisher publisher, String modelName, Labeler labeler,
                                        long examples) throws IOException {
+        return publish(publisher, modelName, labeler, examples, Map.of());
+    }
+
+    /** Publishes {@code labeler} as version 1; {@code trainingSettings} say how (see {@link #trainingSettings}). */
+    public static ModelVersion publish(VersionPublisher publisher, String modelName, Labeler labeler, long examples,
+                                       Map<String, String> trainingSettings) throws IOException {
         ArtifactRef artifact = publisher.store(labeler);
         return publisher.publish(new VersionPublisher.Release(modelName, 1, null, artifact, PromotionStatus.PROMOTED,
                 "initial maximum-likelihood version", 1, artifact, Map.of("train.examples", (double) examples),
-                List.of(), examples, Map.of("objective", "maximum-likelihood")), null, null);
+                List.of(), examples, trainingSettings), null, null);
     }
 }
