@@ -5,7 +5,9 @@ import io.groot.trainer.service.TrainerConfig;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The training options every command that trains shares ({@code trainer}, {@code replay retrain}, {@code demo},
@@ -18,32 +20,35 @@ final class TrainingOptions {
     }
 
     /**
-     * The options given on the command line, each null where not given, so they can be laid over settings that are
-     * only known later (those a version record kept).
+     * The options given on the command line, under the keys a version record keeps its settings by, so they can be
+     * laid over settings that are only known later (those a version record kept).
      */
-    record Given(Integer epochs, Float learningRate, Double tau, Double alpha, Double lambda, Long seed) {
+    record Given(Map<String, String> settings) {
 
         TrainerConfig over(TrainerConfig config) {
-            GrootObjective loss = config.objective();
-            return config.withTraining(epochs != null ? epochs : config.epochs(),
-                    learningRate != null ? learningRate : config.learningRate(),
-                    new GrootObjective(tau != null ? tau : loss.tau(), alpha != null ? alpha : loss.alpha(),
-                            lambda != null ? lambda : loss.lambda()),
-                    seed != null ? seed : config.seed());
+            return config.withTrainingSettings(settings);
         }
     }
 
     /** {@code --epochs}, {@code --learning-rate}, {@code --seed}, {@code --tau}, {@code --alpha}, {@code --lambda}. */
     static Given given(Arguments a) {
-        String epochs = a.string("epochs", null);
-        String rate = a.string("learning-rate", null);
-        String tau = a.string("tau", null);
-        String alpha = a.string("alpha", null);
-        String lambda = a.string("lambda", null);
-        String seed = a.string("seed", null);
-        return new Given(epochs == null ? null : Integer.valueOf(epochs), rate == null ? null : Float.valueOf(rate),
-                tau == null ? null : Double.valueOf(tau), alpha == null ? null : Double.valueOf(alpha),
-                lambda == null ? null : Double.valueOf(lambda), seed == null ? null : Long.valueOf(seed));
+        Map<String, String> settings = new LinkedHashMap<>();
+        given(a, "epochs", TrainerConfig.EPOCHS, settings);
+        given(a, "learning-rate", TrainerConfig.LEARNING_RATE, settings);
+        given(a, "tau", TrainerConfig.TAU, settings);
+        given(a, "alpha", TrainerConfig.ALPHA, settings);
+        given(a, "lambda", TrainerConfig.LAMBDA, settings);
+        given(a, "seed", TrainerConfig.SEED, settings);
+        // Parsed now, so a bad value is refused before a command connects anywhere.
+        TrainerConfig.defaults("options").withTrainingSettings(settings);
+        return new Given(Map.copyOf(settings));
+    }
+
+    private static void given(Arguments a, String option, String key, Map<String, String> settings) {
+        String value = a.string(option, null);
+        if (value != null) {
+            settings.put(key, value);
+        }
     }
 
     /** {@code --tau}, {@code --alpha}, {@code --lambda}, each defaulting to {@code fallback}'s. */

@@ -34,10 +34,10 @@ public final class InitialVersion {
     public static Map<String, String> trainingSettings(int epochs, int seed) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("objective", "maximum-likelihood");
-        settings.put("epochs", Integer.toString(epochs));
-        settings.put("learningRate", Float.toString(LEARNING_RATE));
-        settings.put("batchSize", Integer.toString(BATCH_SIZE));
-        settings.put("seed", Integer.toString(seed));
+        settings.put(TrainerConfig.EPOCHS, Integer.toString(epochs));
+        settings.put(TrainerConfig.LEARNING_RATE, Float.toString(LEARNING_RATE));
+        settings.put(TrainerConfig.BATCH_SIZE, Integer.toString(BATCH_SIZE));
+        settings.put(TrainerConfig.SEED, Integer.toString(seed));
         return settings;
     }
 

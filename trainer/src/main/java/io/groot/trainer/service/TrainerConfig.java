@@ -3,9 +3,9 @@ package io.groot.trainer.service;
 import io.groot.trainer.groot.GrootObjective;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Settings of the streaming trainer.
@@ -30,13 +30,14 @@ public record TrainerConfig(String modelName, String groupId, int examplesPerVer
                             GrootObjective objective, int holdoutEvery, double gateTolerance,
                             String rewardFunction, long maxStaleness, long seed) {
 
-    private static final String EPOCHS = "epochs";
-    private static final String LEARNING_RATE = "learningRate";
-    private static final String BATCH_SIZE = "batchSize";
-    private static final String TAU = "tau";
-    private static final String ALPHA = "alpha";
-    private static final String LAMBDA = "lambda";
-    private static final String SEED = "seed";
+    /** Keys of {@link #trainingSettings}, the names a version record keeps them under. */
+    public static final String EPOCHS = "epochs";
+    public static final String LEARNING_RATE = "learningRate";
+    public static final String BATCH_SIZE = "batchSize";
+    public static final String TAU = "tau";
+    public static final String ALPHA = "alpha";
+    public static final String LAMBDA = "lambda";
+    public static final String SEED = "seed";
 
     public static TrainerConfig defaults(String modelName) {
         return new TrainerConfig(modelName, "groot-trainer-" + modelName, 256, Duration.ofSeconds(30), 32, 2, 32,
@@ -70,21 +71,24 @@ public record TrainerConfig(String modelName, String groupId, int examplesPerVer
         return settings;
     }
 
-    /** This config with the settings a version record kept; one it did not keep stays as it is here. */
+    /**
+     * This config with the settings a version record kept (or a command line gave, under the same keys); one not
+     * given stays as it is here, and other keys are ignored.
+     */
     public TrainerConfig withTrainingSettings(Map<String, String> settings) {
-        Map<String, String> known = new HashMap<>(settings);
-        known.keySet().retainAll(trainingSettings().keySet());
-        GrootObjective loss = new GrootObjective(number(known, TAU, objective.tau()),
-                number(known, ALPHA, objective.alpha()), number(known, LAMBDA, objective.lambda()));
+        GrootObjective loss = new GrootObjective(setting(settings, TAU, Double::parseDouble, objective.tau()),
+                setting(settings, ALPHA, Double::parseDouble, objective.alpha()),
+                setting(settings, LAMBDA, Double::parseDouble, objective.lambda()));
         return new TrainerConfig(modelName, groupId, examplesPerVersion, maxWait, minExamples,
-                (int) number(known, EPOCHS, epochs), (int) number(known, BATCH_SIZE, batchSize),
-                (float) number(known, LEARNING_RATE, learningRate), loss, holdoutEvery, gateTolerance, rewardFunction,
-                maxStaleness, (long) number(known, SEED, seed));
+                setting(settings, EPOCHS, Integer::parseInt, epochs),
+                setting(settings, BATCH_SIZE, Integer::parseInt, batchSize),
+                setting(settings, LEARNING_RATE, Float::parseFloat, learningRate), loss, holdoutEvery, gateTolerance,
+                rewardFunction, maxStaleness, setting(settings, SEED, Long::parseLong, seed));
     }
 
-    private static double number(Map<String, String> settings, String name, double fallback) {
-        String value = settings.get(name);
-        return value == null ? fallback : Double.parseDouble(value);
+    private static <T> T setting(Map<String, String> settings, String key, Function<String, T> parse, T fallback) {
+        String value = settings.get(key);
+        return value == null ? fallback : parse.apply(value.trim());
     }
 
     public TrainerConfig withMaxWait(Duration wait) {
