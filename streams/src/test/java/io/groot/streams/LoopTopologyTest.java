@@ -296,6 +296,18 @@ class LoopTopologyTest {
     }
 
     @Test
+    void refusedFeedbackLeavesItsCandidatesToExpire() {
+        sendText("r", TOKENS, T0);
+        sendReward("r", "short", List.of("O"), T0.plusSeconds(1));
+        assertEquals("label-count-mismatch", deadLetters.readValue().getReason());
+        sendText("tick", TOKENS, T0.plus(Duration.ofMinutes(7)));
+        LoopAccount account = account();
+        assertEquals(1, account.get(Accounting.CANDIDATES_EXPIRED), "no feedback joined them");
+        assertEquals(1, account.candidatesAwaiting(), "the tick's candidates only");
+        assertEquals(0, account.rewardsPending());
+    }
+
+    @Test
     void invalidFeedbackIsDeadLetteredWithAReason() {
         sendText("r", TOKENS, T0);
         sendReward("r", "unknown", List.of("O", "O", "B-planet", "O"), T0);

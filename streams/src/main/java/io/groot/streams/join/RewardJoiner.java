@@ -136,10 +136,13 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
         if (match != null) {
             CandidateSet set = candidateSerde.deserialize(topicOf(match.value), bytes(match.value));
             Long joinedSinceStored = joins.get(match.key);
-            if (join(requestId, set, event, pending) && match.value.getJoins() == 0 && joinedSinceStored == null) {
-                accounting.add(Accounting.CANDIDATES_JOINED);
+            // Refused feedback (dead-lettered) does not count as a join: its candidates may still expire.
+            if (join(requestId, set, event, pending)) {
+                if (match.value.getJoins() == 0 && joinedSinceStored == null) {
+                    accounting.add(Accounting.CANDIDATES_JOINED);
+                }
+                joins.put(match.key, (joinedSinceStored == null ? 0 : joinedSinceStored) + 1);
             }
-            joins.put(match.key, (joinedSinceStored == null ? 0 : joinedSinceStored) + 1);
         } else if (closedRequests.get(requestId) != null) {
             deadLetter(requestId, pending, "expired-request",
                     "feedback came after its request's candidates expired (window + grace passed)");
