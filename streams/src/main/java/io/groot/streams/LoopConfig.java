@@ -1,6 +1,9 @@
 package io.groot.streams;
 
+import io.groot.streams.join.FeedbackPolicy;
+
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Settings of the streams side of the loop.
@@ -19,10 +22,12 @@ import java.time.Duration;
  * @param inferencePipeline batches a task may hand to the inference threads before it waits for the oldest, so
  *                       that its stream thread goes on reading and committing while the model works; 0 runs the
  *                       model on the stream thread
+ * @param feedbackPolicy what trains when several feedback events join the same candidates
  */
 public record LoopConfig(String modelName, int beamWidth, int maxTokens, Duration rewardWindow, Duration grace,
                          String rewardFunction, int maxCorrections, int batchSize, Duration batchMaxWait,
-                         int inferenceBatch, Duration inferenceWait, int inferencePipeline) {
+                         int inferenceBatch, Duration inferenceWait, int inferencePipeline,
+                         FeedbackPolicy feedbackPolicy) {
 
     public static final int DEFAULT_INFERENCE_BATCH = 32;
     public static final Duration DEFAULT_INFERENCE_WAIT = Duration.ofMillis(20);
@@ -36,13 +41,15 @@ public record LoopConfig(String modelName, int beamWidth, int maxTokens, Duratio
         if (inferenceBatch < 1 || inferencePipeline < 0) {
             throw new IllegalArgumentException("inference batch must be at least 1 and pipeline depth at least 0");
         }
+        Objects.requireNonNull(feedbackPolicy, "feedbackPolicy");
     }
 
-    /** With the default inference batching (32 texts or 20 ms). */
+    /** With the default inference batching (32 texts or 20 ms) and first-wins feedback. */
     public LoopConfig(String modelName, int beamWidth, int maxTokens, Duration rewardWindow, Duration grace,
                       String rewardFunction, int maxCorrections, int batchSize, Duration batchMaxWait) {
         this(modelName, beamWidth, maxTokens, rewardWindow, grace, rewardFunction, maxCorrections, batchSize,
-                batchMaxWait, DEFAULT_INFERENCE_BATCH, DEFAULT_INFERENCE_WAIT, DEFAULT_INFERENCE_PIPELINE);
+                batchMaxWait, DEFAULT_INFERENCE_BATCH, DEFAULT_INFERENCE_WAIT, DEFAULT_INFERENCE_PIPELINE,
+                FeedbackPolicy.FIRST_WINS);
     }
 
     public static LoopConfig defaults(String modelName) {
@@ -52,11 +59,16 @@ public record LoopConfig(String modelName, int beamWidth, int maxTokens, Duratio
 
     public LoopConfig withInferenceBatching(int texts, Duration wait) {
         return new LoopConfig(modelName, beamWidth, maxTokens, rewardWindow, grace, rewardFunction, maxCorrections,
-                batchSize, batchMaxWait, texts, wait, inferencePipeline);
+                batchSize, batchMaxWait, texts, wait, inferencePipeline, feedbackPolicy);
     }
 
     public LoopConfig withInferencePipeline(int batches) {
         return new LoopConfig(modelName, beamWidth, maxTokens, rewardWindow, grace, rewardFunction, maxCorrections,
-                batchSize, batchMaxWait, inferenceBatch, inferenceWait, batches);
+                batchSize, batchMaxWait, inferenceBatch, inferenceWait, batches, feedbackPolicy);
+    }
+
+    public LoopConfig withFeedbackPolicy(FeedbackPolicy policy) {
+        return new LoopConfig(modelName, beamWidth, maxTokens, rewardWindow, grace, rewardFunction, maxCorrections,
+                batchSize, batchMaxWait, inferenceBatch, inferenceWait, inferencePipeline, policy);
     }
 }

@@ -1,5 +1,6 @@
 package io.groot.streams;
 
+import io.groot.schemas.CandidateReward;
 import io.groot.schemas.CandidateSet;
 import io.groot.schemas.ContrastSet;
 import io.groot.schemas.DeadLetter;
@@ -13,6 +14,7 @@ import io.groot.schemas.serde.GrootSerdes;
 import io.groot.streams.common.DeadLetters;
 import io.groot.streams.accounting.Accounting;
 import io.groot.streams.accounting.LoopAccount;
+import io.groot.streams.join.FeedbackPolicy;
 import io.groot.streams.serving.ServingModel;
 import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.LabelerConfig;
@@ -285,14 +287,53 @@ class LoopTopologyTest {
     }
 
     @Test
-    void eachFeedbackTrainsOnceEvenIfItsTextWasSentTwice() {
+    void underFirstWinsTheFirstFeedbackTrainsAtOnceAndALaterOneIsADuplicateEvenIfTheTextWasSentTwice() {
         sendText("twice", TOKENS, T0);
         sendText("twice", TOKENS, T0.plusSeconds(1));
         sendReward("twice", "e", REFERENCE, T0.plusSeconds(2));
         sendReward("twice", "e2", REFERENCE, T0.plusSeconds(3));
+        driver.advanceWallClockTime(Duration.ofSeconds(11));
         TrainingBatch batch = batches.readValue();
-        assertEquals(List.of("e", "e2"), batch.getContrastSets().stream().map(ContrastSet::getRewardEventId).toList());
-        assertEquals(2, account().get(Accounting.REWARDS_JOINED));
+        assertEquals(List.of("e"), batch.getContrastSets().stream().map(ContrastSet::getRewardEventId).toList());
+        assertRewardsSettled(1, 1);
+    }
+
+    @Test
+    void underLastWinsFeedbackWaitsForTheWindowAndTheLatestEventTrains(@TempDir Path other) {
+        drive(config(1, 0).withFeedbackPolicy(FeedbackPolicy.LAST_WINS), "last-wins-test", other);
+        sendText("r", TOKENS, T0);
+        sendReward("r", "newer", REFERENCE, T0.plusSeconds(3));
+        sendReward("r", "older", List.of("O", "O", "O", "O"), T0.plusSeconds(2)); // arrives last, happened first
+        sendReward("r", "newest", List.of("O", "O", "B-city", "O"), T0.plusSeconds(4));
+        driver.advanceWallClockTime(Duration.ofSeconds(11));
+        assertTrue(batches.isEmpty(), "held until the candidates' window + grace has passed");
+        assertEquals(1, account().rewardsPending());
+        assertEquals(2, account().get(Accounting.REWARDS_DUPLICATE));
+
+        sendText("tick", TOKENS, T0.plus(Duration.ofMinutes(7)));
+        driver.advanceWallClockTime(Duration.ofSeconds(11));
+        ContrastSet set = batches.readValue().getContrastSets().get(0);
+        assertEquals("newest", set.getRewardEventId());
+        assertEquals(List.of("O", "O", "B-city", "O"), set.getReferenceLabels());
+        assertRewardsSettled(1, 2);
+        assertEquals(1, account().get(Accounting.CANDIDATES_JOINED));
+        assertEquals(0, account().get(Accounting.CANDIDATES_EXPIRED));
+    }
+
+    @Test
+    void underSumTheScalarRewardsOfEveryEventAreAddedRankByRank(@TempDir Path other) {
+        drive(config(1, 0).withFeedbackPolicy(FeedbackPolicy.SUM), "sum-test", other);
+        sendReward("r", "first", Map.of(1, 0.5, 2, 0.25), T0);             // before its text: waits, then held
+        sendText("r", TOKENS, T0.plusSeconds(1));
+        sendReward("r", "second", Map.of(1, 0.25, 3, 1.0), T0.plusSeconds(2));
+        sendText("tick", TOKENS, T0.plus(Duration.ofMinutes(7)));
+        driver.advanceWallClockTime(Duration.ofSeconds(11));
+        ContrastSet set = batches.readValue().getContrastSets().get(0);
+        Map<Integer, Double> byRank = new HashMap<>();
+        set.getMembers().forEach(m -> byRank.put(m.getModelRank(), m.getReward()));
+        assertEquals(Map.of(1, 0.75, 2, 0.25, 3, 1.0), byRank);
+        assertRewardsSettled(2, 0); // both events trained, in one contrast set
+        assertEquals(1, account().get(Accounting.CONTRAST_SETS));
     }
 
     @Test
@@ -318,6 +359,14 @@ class LoopTopologyTest {
                 reasons.toString());
     }
 
+    /** No feedback is pending: so many events joined, so many were duplicates. */
+    private void assertRewardsSettled(long joined, long duplicates) {
+        LoopAccount account = account();
+        assertEquals(joined, account.get(Accounting.REWARDS_JOINED), "joined");
+        assertEquals(duplicates, account.get(Accounting.REWARDS_DUPLICATE), "duplicates");
+        assertEquals(0, account.rewardsPending());
+    }
+
     /** The books as the stores hold them now. */
     private LoopAccount account() {
         Map<String, Long> counts = new HashMap<>();
@@ -336,11 +385,22 @@ class LoopTopologyTest {
         texts.pipeInput(id, serdes.texts().serialize(topics.texts(), text), time);
     }
 
+    private void sendReward(String id, String eventId, Map<Integer, Double> rewardByRank, Instant time) {
+        send(feedback(id, eventId, time).setScalarRewards(rewardByRank.entrySet().stream()
+                .map(e -> new CandidateReward(e.getKey(), e.getValue())).toList()), time);
+    }
+
     private byte[] sendReward(String id, String eventId, List<String> labels, Instant time) {
-        RewardEvent reward = RewardEvent.newBuilder().setRequestId(id).setEventId(eventId).setSource("test")
-                .setEventTime(time).setReferenceLabels(labels).build();
-        byte[] bytes = serdes.rewards().serialize(topics.rewards(), reward);
-        rewards.pipeInput(id, bytes, time);
+        return send(feedback(id, eventId, time).setReferenceLabels(labels), time);
+    }
+
+    private static RewardEvent.Builder feedback(String id, String eventId, Instant time) {
+        return RewardEvent.newBuilder().setRequestId(id).setEventId(eventId).setSource("test").setEventTime(time);
+    }
+
+    private byte[] send(RewardEvent.Builder reward, Instant time) {
+        byte[] bytes = serdes.rewards().serialize(topics.rewards(), reward.build());
+        rewards.pipeInput(reward.getRequestId(), bytes, time);
         return bytes;
     }
 }

@@ -9,6 +9,7 @@ import io.groot.schemas.ModelVersion;
 import io.groot.schemas.Topics;
 import io.groot.schemas.registry.RestSchemaRegistry;
 import io.groot.schemas.serde.GrootSerdes;
+import io.groot.streams.join.FeedbackPolicy;
 import io.groot.trainer.artifact.LocalArtifactStore;
 import io.groot.trainer.bench.PairedDifference;
 import io.groot.trainer.bench.RankedEvaluation;
@@ -42,7 +43,8 @@ final class ReplayCommand {
               --from-time T --to-time T  only records with Kafka timestamps in [T, T] (ISO-8601) [everything]
               --versions 1,2             evaluate: the versions to compare side by side
               --from-version N           retrain: the base version
-              --model NAME --topic-prefix P --k N --reward NAME --max-corrections N   as for streams
+              --model NAME --topic-prefix P --k N --reward NAME --max-corrections N --feedback-policy P
+                                         as for streams
               --epochs N --learning-rate X --seed N --tau X --alpha X --lambda X
                                          retrain: as for trainer [those the version after the base was trained
                                          with, as its record keeps them; the trainer's defaults without one]
@@ -61,6 +63,7 @@ final class ReplayCommand {
         int k = a.integer("k", 4);
         RewardFunction reward = RewardFunction.parse(a.string("reward", "f0.5"));
         int maxCorrections = a.integer("max-corrections", 4);
+        FeedbackPolicy policy = FeedbackPolicy.parse(a.string("feedback-policy", FeedbackPolicy.FIRST_WINS.label()));
         String archive = a.string("archive", null);
         String from = a.string("from-time", null);
         String to = a.string("to-time", null);
@@ -75,10 +78,10 @@ final class ReplayCommand {
 
         long fromMs = from == null ? 0 : Instant.parse(from).toEpochMilli();
         long toMs = to == null ? Long.MAX_VALUE : Instant.parse(to).toEpochMilli();
-        FeedbackLog log = archive != null ? FeedbackLog.fromArchive(Path.of(archive), topics, fromMs, toMs)
-                : FeedbackLog.fromTopics(client, topics, serdes, fromMs, toMs);
-        System.err.printf("log: %d feedback events (%d duplicates and %d without their text skipped)%n",
-                log.entries().size(), log.duplicates(), log.withoutText());
+        FeedbackLog log = (archive != null ? FeedbackLog.fromArchive(Path.of(archive), topics, fromMs, toMs)
+                : FeedbackLog.fromTopics(client, topics, serdes, fromMs, toMs)).under(policy);
+        System.err.printf("log: %d feedback events (%d duplicates under %s and %d without their text skipped)%n",
+                log.entries().size(), log.duplicates(), policy.label(), log.withoutText());
         Map<Long, ModelVersion> byNumber = new TreeMap<>();
         ModelVersionLog.readAll(client, topics.modelVersions(), serdes.modelVersions()).stream()
                 .filter(v -> v.getModelName().equals(model)).forEach(v -> byNumber.put(v.getVersion(), v));

@@ -33,7 +33,8 @@ final class ServiceCommands {
                           first N training sentences, default a tenth, at most 1000] [--epochs N 4] [--seed N 7]
               trainer     --schema-registry URL --artifacts DIR [--model slots] [--examples-per-version N 256]
                           [--max-wait-ms N 30000] [--epochs N 2] [--learning-rate X 0.001] [--seed N 42]
-                          [--tau X 0.1] [--alpha X 0] [--lambda X 0.5] (GROOT loss)
+                          [--tau X 0.1] [--alpha X 0] [--lambda X 0.5] (GROOT loss) [--max-staleness N 10:
+                          contrast sets from versions more than N behind the serving one are dropped, counted]
             """;
 
     private ServiceCommands() {
@@ -89,7 +90,8 @@ final class ServiceCommands {
         int perVersion = a.integer("examples-per-version", d.examplesPerVersion());
         TrainerConfig config = TrainingOptions.training(a, d)
                 .withExamplesPerVersion(perVersion, Math.min(d.minExamples(), perVersion))
-                .withMaxWait(Duration.ofMillis(a.longNumber("max-wait-ms", d.maxWait().toMillis())));
+                .withMaxWait(Duration.ofMillis(a.longNumber("max-wait-ms", d.maxWait().toMillis())))
+                .withMaxStaleness(a.longNumber("max-staleness", d.maxStaleness()));
         a.requireAllUsed();
         try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(), topics.modelVersions(),
                 serdes, artifacts, config)) {

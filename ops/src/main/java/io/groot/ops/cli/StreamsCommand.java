@@ -7,6 +7,7 @@ import io.groot.schemas.registry.RestSchemaRegistry;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.streams.GrootStreamsApp;
 import io.groot.streams.LoopConfig;
+import io.groot.streams.join.FeedbackPolicy;
 import io.groot.trainer.artifact.LocalArtifactStore;
 import org.apache.kafka.clients.CommonClientConfigs;
 
@@ -35,6 +36,9 @@ final class StreamsCommand {
               --max-tokens N             longer texts are dead-lettered [128]
               --window-ms N              feedback joins candidates whose time is within N ms [3600000]
               --grace-ms N               out-of-order records are accepted this late [300000]
+              --feedback-policy P        several feedback events for the same candidates: first-wins trains
+                                         the first at once; last-wins and sum (scalar rewards added) train
+                                         when the candidates' window + grace has passed [first-wins]
               --reward NAME              reward against reference feedback [f0.5]
               --max-corrections N        corrected sequences per candidate [4]
               --batch-size N             contrast sets per training batch [32]
@@ -66,7 +70,8 @@ final class StreamsCommand {
                 Duration.ofMillis(a.longNumber("batch-max-wait-ms", d.batchMaxWait().toMillis())))
                 .withInferenceBatching(a.integer("inference-batch", d.inferenceBatch()),
                         Duration.ofMillis(a.longNumber("inference-wait-ms", d.inferenceWait().toMillis())))
-                .withInferencePipeline(a.integer("inference-pipeline", d.inferencePipeline()));
+                .withInferencePipeline(a.integer("inference-pipeline", d.inferencePipeline()))
+                .withFeedbackPolicy(FeedbackPolicy.parse(a.string("feedback-policy", d.feedbackPolicy().label())));
         String applicationId = a.string("application-id", GrootStreamsApp.defaultApplicationId(config.modelName()));
         Topics topics = Topics.withPrefix(a.string("topic-prefix", "groot."));
         int threads = a.integer("threads", 1);

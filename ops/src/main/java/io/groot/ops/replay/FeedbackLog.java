@@ -6,6 +6,7 @@ import io.groot.schemas.TextEvent;
 import io.groot.schemas.TopicReader;
 import io.groot.schemas.Topics;
 import io.groot.schemas.serde.GrootSerdes;
+import io.groot.streams.join.FeedbackPolicy;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -35,6 +36,32 @@ public record FeedbackLog(List<Entry> entries, int withoutText, int duplicates) 
 
     /** One feedback event and the tokens it refers to. */
     public record Entry(List<String> tokens, RewardEvent feedback) {
+    }
+
+    /**
+     * The log as the loop trains on it under {@code policy}: one entry per request, where the first of its events
+     * stood; the events the policy drops are added to {@code duplicates}. (The loop applies the policy per
+     * candidate set, which is per request unless a text was sent twice.)
+     */
+    public FeedbackLog under(FeedbackPolicy policy) {
+        Map<String, Integer> position = new HashMap<>();
+        List<Entry> kept = new ArrayList<>(entries.size());
+        List<Integer> events = new ArrayList<>(entries.size());
+        int dropped = 0;
+        for (Entry entry : entries) {
+            Integer at = position.putIfAbsent(entry.feedback().getRequestId(), kept.size());
+            if (at == null) {
+                kept.add(entry);
+                events.add(1);
+                continue;
+            }
+            FeedbackPolicy.Combined combined = policy.combine(kept.get(at).feedback(), events.get(at),
+                    entry.feedback());
+            kept.set(at, new Entry(kept.get(at).tokens(), combined.event()));
+            events.set(at, combined.events());
+            dropped += combined.dropped();
+        }
+        return new FeedbackLog(List.copyOf(kept), withoutText, duplicates + dropped);
     }
 
     /** From the texts and rewards topics, records with timestamps in [fromMs, toMs]. */

@@ -3,6 +3,7 @@ package io.groot.ops.streams;
 import io.groot.ops.broker.EmbeddedKafkaBroker;
 import io.groot.schemas.registry.InMemorySchemaRegistry;
 import io.groot.streams.LoopConfig;
+import io.groot.streams.join.FeedbackPolicy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,22 @@ public class FeedbackOrderPropertyTest {
             }
             FeedbackScenario scenario = FeedbackScenario.random(seed, requests, System.currentTimeMillis(),
                     WINDOW.toMillis(), loop);
+            scenario.sendAll(loop);
+            scenario.assertAccountedFor(loop);
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}: {1}, a second opinion for {2} of the requests")
+    @CsvSource({"14, first-wins, 0.3", "15, last-wins, 0.3"})
+    void whenARequestGetsTwoOpinionsThePolicyTrainsOneOfThem(long seed, String policyName, double share)
+            throws Exception {
+        FeedbackPolicy policy = FeedbackPolicy.parse(policyName);
+        String name = "opinions" + seed;
+        try (StreamsLoop loop = new StreamsLoop(broker.bootstrapServers(), work.resolve(name), name, 2,
+                config().withFeedbackPolicy(policy), REGISTRY)) {
+            loop.startInstance("i0");
+            FeedbackScenario scenario = FeedbackScenario.random(seed, 60, System.currentTimeMillis(),
+                    WINDOW.toMillis(), loop, policy, share);
             scenario.sendAll(loop);
             scenario.assertAccountedFor(loop);
         }

@@ -6,11 +6,13 @@ import io.groot.schemas.DeadLetter;
 import io.groot.schemas.RewardEvent;
 import io.groot.streams.accounting.Accounting;
 import io.groot.streams.accounting.LoopAccount;
+import io.groot.streams.join.FeedbackPolicy;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +36,11 @@ final class FeedbackScenario {
 
     final List<Send> sends = new ArrayList<>();
     long base;
+    final FeedbackPolicy policy;
+    /** Feedback events that must train: one per joined request, or for two opinions the one the policy picks. */
     final Set<String> joinedEventIds = new HashSet<>();
+    /** Requests that got a second, later opinion (another event id): first-wins trains either, never both. */
+    final Map<String, List<String>> opinions = new HashMap<>();
     int texts;
     int rewardRecords;
     int duplicates;
@@ -47,8 +53,18 @@ final class FeedbackScenario {
      *               after it
      */
     static FeedbackScenario random(long seed, int requests, long base, long window, StreamsLoop loop) {
+        return random(seed, requests, base, window, loop, FeedbackPolicy.FIRST_WINS, 0);
+    }
+
+    /**
+     * @param secondOpinions share of the requests whose feedback comes in time that get a second feedback event
+     *                       (another event id, a later event time, still in the window), which the loop under test
+     *                       treats by {@code policy}
+     */
+    static FeedbackScenario random(long seed, int requests, long base, long window, StreamsLoop loop,
+                                   FeedbackPolicy policy, double secondOpinions) {
         Random random = new Random(seed);
-        FeedbackScenario s = new FeedbackScenario();
+        FeedbackScenario s = new FeedbackScenario(policy);
         s.base = base;
         List<Send> unordered = new ArrayList<>();
         List<Long> arrival = new ArrayList<>();
@@ -87,6 +103,15 @@ final class FeedbackScenario {
                 s.joinedEventIds.add("ev-" + id);
             }
             s.addCopies(unordered, arrival, id, loop.reward(event.build()), rewardTime, random);
+            if (!late && secondOpinions > 0 && random.nextDouble() < secondOpinions) {
+                long secondTime = rewardTime + 1 + random.nextInt((int) (0.1 * window));
+                RewardEvent second = RewardEvent.newBuilder(event.build()).setEventId("ev2-" + id)
+                        .setEventTime(Instant.ofEpochMilli(secondTime)).build();
+                s.opinions.put(id, List.of("ev-" + id, "ev2-" + id));
+                s.duplicates++; // one of the two opinions
+                s.joinedEventIds.remove("ev-" + id);
+                s.addCopies(unordered, arrival, id, loop.reward(second), secondTime, random);
+            }
         }
         for (int j = 0; j < 1 + random.nextInt(5); j++) {
             String ghost = "ghost-" + seed + "-" + j;
@@ -104,6 +129,10 @@ final class FeedbackScenario {
         order.sort(Comparator.comparing(arrival::get));
         order.forEach(i -> s.sends.add(unordered.get(i)));
         return s;
+    }
+
+    private FeedbackScenario(FeedbackPolicy policy) {
+        this.policy = policy;
     }
 
     /** Feedback is delivered once (70%), twice (25%) or three times (5%); redeliveries come later still. */
@@ -154,15 +183,24 @@ final class FeedbackScenario {
         assertEquals(0, books.textsUnaccounted());
         assertEquals(rewardRecords, books.get(Accounting.REWARDS_RECEIVED));
         assertEquals(duplicates, books.get(Accounting.REWARDS_DUPLICATE), "redeliveries dropped");
-        assertEquals(joinedEventIds.size(), books.get(Accounting.REWARDS_JOINED));
+        int joinedRequests = joinedEventIds.size() + opinions.size();
+        assertEquals(joinedRequests, books.get(Accounting.REWARDS_JOINED));
         assertEquals(expiredRequests, books.get("rewards.dead-lettered.expired-request"));
         assertEquals(unknownRequests, books.get("rewards.dead-lettered.unknown-request"));
         assertEquals(expiredRequests + unknownRequests, books.get(Accounting.REWARDS_DEAD_LETTERED));
         assertEquals(expiredCandidates, books.get(Accounting.CANDIDATES_EXPIRED));
-        assertEquals(joinedEventIds.size(), books.get(Accounting.CANDIDATES_JOINED));
+        assertEquals(joinedRequests, books.get(Accounting.CANDIDATES_JOINED));
 
-        List<String> trained = loop.trainingBatches().stream().flatMap(b -> b.getContrastSets().stream())
-                .map(ContrastSet::getRewardEventId).sorted().toList();
+        List<String> trained = new ArrayList<>(loop.trainingBatches().stream()
+                .flatMap(b -> b.getContrastSets().stream()).map(ContrastSet::getRewardEventId).sorted().toList());
+        opinions.forEach((request, events) -> {
+            List<String> picked = trained.stream().filter(events::contains).toList();
+            assertEquals(1, picked.size(), request + ": one of its two opinions trains, once: " + picked);
+            if (policy == FeedbackPolicy.LAST_WINS) {
+                assertEquals(events.get(1), picked.get(0), request + ": the later opinion wins");
+            }
+            trained.removeAll(picked);
+        });
         assertEquals(joinedEventIds.stream().sorted().toList(), trained,
                 "each joined feedback event in the training batches exactly once");
         Map<String, Long> letters = loop.deadLetters().stream()

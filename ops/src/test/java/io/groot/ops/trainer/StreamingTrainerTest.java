@@ -26,6 +26,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,68 +47,125 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StreamingTrainerTest {
     private static final int MAX_POLL_INTERVAL_MS = 1000;
 
-    @Test
-    void aVersionMayTrainForLongerThanTheConsumersMaxPollInterval(@TempDir Path work) throws Exception {
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), false, 0)) {
-            Properties client = new Properties();
-            client.put("bootstrap.servers", broker.bootstrapServers());
-            Topics topics = Topics.withPrefix("st.");
-            TopicSetup.ensureTopics(client, topics, 1, (short) 1);
-            GrootSerdes serdes = new GrootSerdes(new InMemorySchemaRegistry());
-            LocalArtifactStore artifacts = new LocalArtifactStore(work.resolve("artifacts"));
-            LabelledCorpus corpus = SampleCorpus.generate(200, 50, 3);
-            ModelVersion first = InitialModel.publishIfAbsent(client, topics, serdes, artifacts, "slots", corpus,
-                    corpus.train().subList(0, 60), 2, 7, new PrintStream(OutputStream.nullOutputStream()));
-            List<ContrastSet> sets;
-            try (Labeler labeler = LabelerArtifact.fromBytes(artifacts.get(first.getArtifact()))) {
-                sets = OfflineRound.contrastSets(labeler, 1, corpus.train().subList(0, 64), 4,
-                        new ContrastSetBuilder(RewardFunction.parse("f0.5"), new Corrector(4)), 32);
-            }
-            // Versions of 32 sets, trained for enough epochs to outlast the consumer's max.poll.interval.ms: a
-            // consumer that does not poll for that long leaves its group, and the offsets committed with the
-            // version would be refused.
-            Properties trainerClient = new Properties();
-            trainerClient.putAll(client);
-            trainerClient.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, MAX_POLL_INTERVAL_MS);
-            TrainerConfig d = TrainerConfig.defaults("slots");
-            TrainerConfig config = new TrainerConfig("slots", "st-trainer", 32, Duration.ofMinutes(5), 32, 30, 16,
-                    d.learningRate(), d.objective(), Integer.MAX_VALUE, 1.0, d.rewardFunction(), d.maxStaleness(),
-                    d.seed());
-            try (StreamingTrainer trainer = new StreamingTrainer(trainerClient, topics.trainingBatches(),
-                    topics.modelVersions(), serdes, artifacts, config);
-                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(client, new StringSerializer(),
-                         new ByteArraySerializer())) {
-                Thread thread = new Thread(trainer, "st-trainer");
-                thread.start();
-                for (int version = 0; version < 2; version++) {
-                    for (int from = 32 * version; from < 32 * (version + 1); from += 16) {
-                        TrainingBatch batch = new TrainingBatch("b" + from, Instant.now(),
-                                new ArrayList<>(sets.subList(from, from + 16)));
-                        producer.send(new ProducerRecord<>(topics.trainingBatches(), "b" + from,
-                                serdes.trainingBatches().serialize(topics.trainingBatches(), batch)));
-                    }
-                    producer.flush();
-                    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-                    while (trainer.publishedVersions() <= version && thread.isAlive()
-                            && System.nanoTime() < deadline) {
-                        Thread.sleep(50);
-                    }
-                }
-                trainer.close();
-                thread.join(30_000);
-            }
+    @TempDir
+    Path work;
+    private EmbeddedKafkaBroker broker;
+    private final Properties client = new Properties();
+    private final Topics topics = Topics.withPrefix("st.");
+    private final GrootSerdes serdes = new GrootSerdes(new InMemorySchemaRegistry());
+    /** 64 contrast sets from version 1's candidates. */
+    private List<ContrastSet> sets;
 
-            List<ModelVersion> versions = ModelVersionLog.readAll(client, topics.modelVersions(),
-                    serdes.modelVersions());
-            assertEquals(List.of(1L, 2L, 3L), versions.stream().map(ModelVersion::getVersion).toList());
-            for (ModelVersion trained : versions.subList(1, 3)) {
-                assertTrue(trained.getMetrics().get("train.seconds") * 1000 > MAX_POLL_INTERVAL_MS,
-                        "version " + trained.getVersion() + " trained for " + trained.getMetrics().get("train.seconds")
-                                + " s, no longer than max.poll.interval.ms: the test shows nothing");
+    @BeforeEach
+    void publishVersionOne() throws Exception {
+        broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), false, 0);
+        client.put("bootstrap.servers", broker.bootstrapServers());
+        TopicSetup.ensureTopics(client, topics, 1, (short) 1);
+        LabelledCorpus corpus = SampleCorpus.generate(200, 50, 3);
+        ModelVersion first = InitialModel.publishIfAbsent(client, topics, serdes, artifacts(), "slots", corpus,
+                corpus.train().subList(0, 60), 2, 7, new PrintStream(OutputStream.nullOutputStream()));
+        try (Labeler labeler = LabelerArtifact.fromBytes(artifacts().get(first.getArtifact()))) {
+            sets = OfflineRound.contrastSets(labeler, 1, corpus.train().subList(0, 64), 4,
+                    new ContrastSetBuilder(RewardFunction.parse("f0.5"), new Corrector(4)), 32);
+        }
+    }
+
+    @AfterEach
+    void stopBroker() {
+        broker.close();
+    }
+
+    @Test
+    void aVersionMayTrainForLongerThanTheConsumersMaxPollInterval() throws Exception {
+        // Versions of 32 sets, trained for enough epochs to outlast the consumer's max.poll.interval.ms: a
+        // consumer that does not poll for that long leaves its group, and the offsets committed with the
+        // version would be refused.
+        Properties trainerClient = new Properties();
+        trainerClient.putAll(client);
+        trainerClient.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, MAX_POLL_INTERVAL_MS);
+        try (StreamingTrainer trainer = new StreamingTrainer(trainerClient, topics.trainingBatches(),
+                topics.modelVersions(), serdes, artifacts(), config(30));
+             KafkaProducer<String, byte[]> producer = producer()) {
+            Thread thread = start(trainer);
+            for (int version = 0; version < 2; version++) {
+                send(producer, sets.subList(32 * version, 32 * (version + 1)), "b" + version);
+                awaitPublished(trainer, thread, version + 1);
             }
-            assertEquals(List.of(2L, 4L), versions.subList(1, 3).stream()
-                    .map(v -> v.getTrainedThrough().get(0).getOffset()).toList(),
-                    "each version commits the offsets of the batches it consumed");
+            trainer.close();
+            thread.join(30_000);
+        }
+
+        List<ModelVersion> versions = ModelVersionLog.readAll(client, topics.modelVersions(), serdes.modelVersions());
+        assertEquals(List.of(1L, 2L, 3L), versions.stream().map(ModelVersion::getVersion).toList());
+        for (ModelVersion trained : versions.subList(1, 3)) {
+            assertTrue(trained.getMetrics().get("train.seconds") * 1000 > MAX_POLL_INTERVAL_MS,
+                    "version " + trained.getVersion() + " trained for " + trained.getMetrics().get("train.seconds")
+                            + " s, no longer than max.poll.interval.ms: the test shows nothing");
+        }
+        assertEquals(List.of(2L, 4L), versions.subList(1, 3).stream()
+                .map(v -> v.getTrainedThrough().get(0).getOffset()).toList(),
+                "each version commits the offsets of the batches it consumed");
+    }
+
+    @Test
+    void setsFromVersionsFurtherBehindTheServingOneThanTheMaxStalenessAreDroppedAndCounted() throws Exception {
+        try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
+                topics.modelVersions(), serdes, artifacts(), config(1).withMaxStaleness(0));
+             KafkaProducer<String, byte[]> producer = producer()) {
+            Thread thread = start(trainer);
+            send(producer, sets.subList(0, 32), "fresh");
+            awaitPublished(trainer, thread, 1);
+            // Version 2 now serves: sets generated by version 1 are one version behind it.
+            send(producer, sets.subList(32, 64), "stale");
+            send(producer, sets.subList(0, 32).stream()
+                    .map(set -> ContrastSet.newBuilder(set).setModelVersion(2).build()).toList(), "current");
+            awaitPublished(trainer, thread, 2);
+            trainer.close();
+            thread.join(30_000);
+        }
+        ModelVersion third = ModelVersionLog.readAll(client, topics.modelVersions(), serdes.modelVersions()).get(2);
+        assertEquals(3L, third.getVersion());
+        assertEquals(32.0, third.getMetrics().get("staleness.droppedTotal"));
+        assertEquals(0.0, third.getMetrics().get("staleness.max"));
+    }
+
+    /** Versions of 32 sets, batches of 16, every set trained on, a gate that passes everything. */
+    private static TrainerConfig config(int epochs) {
+        TrainerConfig d = TrainerConfig.defaults("slots");
+        return new TrainerConfig("slots", "st-trainer", 32, Duration.ofMinutes(5), 32, epochs, 16, d.learningRate(),
+                d.objective(), Integer.MAX_VALUE, 1.0, d.rewardFunction(), d.maxStaleness(), d.seed());
+    }
+
+    private LocalArtifactStore artifacts() {
+        return new LocalArtifactStore(work.resolve("artifacts"));
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        return new KafkaProducer<>(client, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static Thread start(StreamingTrainer trainer) {
+        Thread thread = new Thread(trainer, "st-trainer");
+        thread.start();
+        return thread;
+    }
+
+    /** The sets as training batches of 16. */
+    private void send(KafkaProducer<String, byte[]> producer, List<ContrastSet> toSend, String name) {
+        for (int from = 0; from < toSend.size(); from += 16) {
+            TrainingBatch batch = new TrainingBatch(name + from, Instant.now(),
+                    new ArrayList<>(toSend.subList(from, Math.min(toSend.size(), from + 16))));
+            producer.send(new ProducerRecord<>(topics.trainingBatches(), name + from,
+                    serdes.trainingBatches().serialize(topics.trainingBatches(), batch)));
+        }
+        producer.flush();
+    }
+
+    private static void awaitPublished(StreamingTrainer trainer, Thread thread, int versions)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (trainer.publishedVersions() < versions && thread.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
         }
     }
 }

@@ -24,8 +24,9 @@ import org.apache.kafka.streams.state.Stores;
  * candidates + rewards -> contrast sets -> training batches.
  *
  * <p>Rewards are validated and de-duplicated by event id; candidates and rewards of the same request id then meet
- * in {@link RewardJoiner} (either may come first), which applies GROOT's correction to produce contrast sets and
- * accounts for every record it cannot join. Contrast sets are batched by size or time. The candidates and rewards
+ * in {@link RewardJoiner} (either may come first), which applies GROOT's correction to produce contrast sets,
+ * applies the {@link FeedbackPolicy} where several events join the same candidates, and accounts for every record
+ * it cannot join. Contrast sets are batched by size or time. The candidates and rewards
  * topics must be co-partitioned (same partition count, keyed by request id).
  */
 public final class RewardJoinTopology {
@@ -44,7 +45,8 @@ public final class RewardJoinTopology {
         // At most one batch per task waits here, so memory (restored from the changelog) beats RocksDB.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_CONTRAST_SETS_STORE),
                 Serdes.String(), Serdes.ByteArray()));
-        for (String store : new String[]{RewardJoiner.CANDIDATES_STORE, RewardJoiner.FEEDBACK_STORE}) {
+        for (String store : new String[]{RewardJoiner.CANDIDATES_STORE, RewardJoiner.FEEDBACK_STORE,
+                RewardJoiner.HELD_FEEDBACK_STORE}) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
                     Serdes.String(), serdes.pendingRecords()));
         }
@@ -71,9 +73,10 @@ public final class RewardJoinTopology {
                 new Corrector(config.maxCorrections()));
         KStream<String, ContrastSet> contrastSets = DeadLetters.split(
                 candidates.merge(feedback, Named.as("join-inputs"))
-                        .process(() -> new RewardJoiner(contrast, serdes.candidates(), serdes.rewards(),
-                                        config.rewardWindow(), config.grace()), Named.as("join-feedback"),
-                                RewardJoiner.CANDIDATES_STORE, RewardJoiner.FEEDBACK_STORE,
+                        .process(() -> new RewardJoiner(contrast, config.feedbackPolicy(), serdes.candidates(),
+                                        serdes.rewards(), config.rewardWindow(), config.grace()),
+                                Named.as("join-feedback"), RewardJoiner.CANDIDATES_STORE, RewardJoiner.FEEDBACK_STORE,
+                                RewardJoiner.HELD_FEEDBACK_STORE,
                                 RewardJoiner.CLOSED_REQUESTS_STORE, RewardJoiner.DEADLINES_STORE,
                                 RewardJoiner.JOINS_STORE, Accounting.REWARDS_STORE),
                 "joined", topics.deadLetters(), deadLetters);

@@ -28,6 +28,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -35,7 +36,9 @@ import java.util.List;
  *
  * <p>Candidates and feedback of one request id join when their timestamps are at most {@code window} apart, in
  * either arrival order; each feedback event joins one candidate set (the latest within the window), so it trains
- * once even if a text was sent twice. Both sides wait in changelogged stores until stream time passes their
+ * once even if a text was sent twice. When several events join the same candidates, the {@link FeedbackPolicy}
+ * decides what trains: the first at once, or, held until the candidates' window closes, the last or the sum. Both
+ * sides wait in changelogged stores until stream time passes their
  * time + window + grace. Then candidates that got no feedback are counted as expired, and feedback that found no
  * candidates goes to the dead-letter topic, with its original bytes, as {@code unknown-request} (no candidates
  * seen for the request) or {@code expired-request} (candidates seen, but not within the window). Feedback for a
@@ -53,6 +56,11 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
      * to a changelog per join, where rewriting the candidate record would write the whole candidate set again.
      */
     static final String JOINS_STORE = "join-candidate-joins";
+    /**
+     * Feedback held for a stored candidate set until it expires (last-wins, sum), by the candidates' store key; its
+     * {@code joins} field counts the events it combines.
+     */
+    static final String HELD_FEEDBACK_STORE = "join-held-feedback";
     static final Duration EXPIRY_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     private static final char KEY_SEPARATOR = '\u0000';
@@ -61,6 +69,7 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
     private static final String CLOSED = "x";
 
     private final ContrastSetBuilder builder;
+    private final FeedbackPolicy policy;
     private final AvroSerde<CandidateSet> candidateSerde;
     private final AvroSerde<RewardEvent> feedbackSerde;
     private final long windowMs;
@@ -71,11 +80,13 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
     private KeyValueStore<String, Long> closedRequests;
     private KeyValueStore<String, Long> deadlines;
     private KeyValueStore<String, Long> joins;
+    private KeyValueStore<String, PendingRecord> heldFeedback;
     private Accounting accounting;
 
-    RewardJoiner(ContrastSetBuilder builder, AvroSerde<CandidateSet> candidateSerde,
+    RewardJoiner(ContrastSetBuilder builder, FeedbackPolicy policy, AvroSerde<CandidateSet> candidateSerde,
                  AvroSerde<RewardEvent> feedbackSerde, Duration window, Duration grace) {
         this.builder = builder;
+        this.policy = policy;
         this.candidateSerde = candidateSerde;
         this.feedbackSerde = feedbackSerde;
         this.windowMs = window.toMillis();
@@ -90,6 +101,7 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
         this.closedRequests = context.getStateStore(CLOSED_REQUESTS_STORE);
         this.deadlines = context.getStateStore(DEADLINES_STORE);
         this.joins = context.getStateStore(JOINS_STORE);
+        this.heldFeedback = context.getStateStore(HELD_FEEDBACK_STORE);
         this.accounting = Accounting.of(context, Accounting.REWARDS_STORE);
         context.schedule(EXPIRY_CHECK_INTERVAL, PunctuationType.STREAM_TIME, this::expire);
     }
@@ -108,18 +120,19 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
     }
 
     private void onCandidates(String requestId, CandidateSet set, PendingRecord pending) {
-        for (KeyValue<String, PendingRecord> waiting : scan(feedback, requestId)) {
-            if (withinWindow(waiting.value, pending)) {
-                remove(FEEDBACK, feedback, waiting.key, waiting.value);
-                if (join(requestId, set, decodeFeedback(waiting.value), waiting.value)) {
-                    pending.setJoins(pending.getJoins() + 1);
-                }
+        String key = storeKey(requestId, offsetOrTime(pending));
+        List<KeyValue<String, PendingRecord>> waiting = new ArrayList<>();
+        for (KeyValue<String, PendingRecord> found : scan(feedback, requestId)) {
+            if (withinWindow(found.value, pending)) {
+                remove(FEEDBACK, feedback, found.key, found.value);
+                waiting.add(found);
             }
         }
-        if (pending.getJoins() > 0) {
-            accounting.add(Accounting.CANDIDATES_JOINED);
+        // Feedback that waited for these candidates is offered in event-time order: first-wins takes the earliest.
+        waiting.sort(Comparator.comparingLong(w -> decodeFeedback(w.value).getEventTime().toEpochMilli()));
+        for (KeyValue<String, PendingRecord> found : waiting) {
+            offer(requestId, key, pending, false, set, decodeFeedback(found.value), found.value);
         }
-        String key = storeKey(requestId, offsetOrTime(pending));
         candidates.put(key, pending);
         deadlines.put(deadlineKey(CANDIDATES, deadline(pending.getRecordTime(), lifetimeMs), key),
                 pending.getRecordTime());
@@ -135,14 +148,7 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
         }
         if (match != null) {
             CandidateSet set = candidateSerde.deserialize(topicOf(match.value), bytes(match.value));
-            Long joinedSinceStored = joins.get(match.key);
-            // Refused feedback (dead-lettered) does not count as a join: its candidates may still expire.
-            if (join(requestId, set, event, pending)) {
-                if (match.value.getJoins() == 0 && joinedSinceStored == null) {
-                    accounting.add(Accounting.CANDIDATES_JOINED);
-                }
-                joins.put(match.key, (joinedSinceStored == null ? 0 : joinedSinceStored) + 1);
-            }
+            offer(requestId, match.key, match.value, true, set, event, pending);
         } else if (closedRequests.get(requestId) != null) {
             deadLetter(requestId, pending, "expired-request",
                     "feedback came after its request's candidates expired (window + grace passed)");
@@ -154,20 +160,77 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
         }
     }
 
-    /** GROOT's correct step on one pair; true if a contrast set was emitted, false if the feedback was refused. */
-    private boolean join(String requestId, CandidateSet set, RewardEvent event, PendingRecord feedbackRecord) {
-        ContrastSet contrast;
+    /**
+     * One feedback event meets the candidates stored (or, if not {@code stored}, about to be stored) under
+     * {@code candidatesKey}: it is dead-lettered if it does not fit them, else the policy decides whether it trains
+     * now, is held, or is a duplicate.
+     */
+    private void offer(String requestId, String candidatesKey, PendingRecord candidatesRecord, boolean stored,
+                       CandidateSet set, RewardEvent event, PendingRecord feedbackRecord) {
+        ContrastSet contrast = contrastOrDeadLetter(requestId, set, event, feedbackRecord);
+        if (contrast == null) {
+            return;
+        }
+        if (!policy.joinsAtOnce()) {
+            hold(candidatesKey, event, feedbackRecord);
+            return;
+        }
+        if (candidatesRecord.getJoins() > 0 || (stored && joins.get(candidatesKey) != null)) {
+            accounting.add(Accounting.REWARDS_DUPLICATE);
+            return;
+        }
+        emit(requestId, contrast, 1);
+        // A stored candidate record is not rewritten for this: the joins store takes a few bytes instead.
+        if (stored) {
+            joins.put(candidatesKey, 1L);
+        } else {
+            candidatesRecord.setJoins(1);
+        }
+    }
+
+    /** Last-wins and sum: keeps the policy's combination of the held feedback and this event; counts what it drops. */
+    private void hold(String candidatesKey, RewardEvent event, PendingRecord feedbackRecord) {
+        PendingRecord held = heldFeedback.get(candidatesKey);
+        if (held == null) {
+            feedbackRecord.setJoins(1);
+            heldFeedback.put(candidatesKey, feedbackRecord);
+            return;
+        }
+        RewardEvent previous = decodeFeedback(held);
+        FeedbackPolicy.Combined combined = policy.combine(previous, held.getJoins(), event);
+        if (combined.dropped() > 0) {
+            accounting.add(Accounting.REWARDS_DUPLICATE, combined.dropped());
+        }
+        if (combined.event() == event) {
+            feedbackRecord.setJoins(1);
+            heldFeedback.put(candidatesKey, feedbackRecord);
+        } else if (combined.event() != previous) {
+            heldFeedback.put(candidatesKey, new PendingRecord(Math.max(held.getRecordTime(),
+                    feedbackRecord.getRecordTime()), feedbackRecord.getSource(),
+                    ByteBuffer.wrap(feedbackSerde.serialize(topicOf(feedbackRecord), combined.event())),
+                    combined.events()));
+        }
+    }
+
+    /** GROOT's correct step on one pair, or null if the feedback does not fit the candidates (dead-lettered). */
+    private ContrastSet contrastOrDeadLetter(String requestId, CandidateSet set, RewardEvent event,
+                                             PendingRecord feedbackRecord) {
         try {
-            contrast = builder.build(set, event, feedbackRecord.getSource());
+            ContrastSet contrast = builder.build(set, event, feedbackRecord.getSource());
             contrast.setFeedbackTime(Instant.ofEpochMilli(feedbackRecord.getRecordTime()));
+            return contrast;
         } catch (InvalidFeedbackException e) {
             deadLetter(requestId, feedbackRecord, e.reason(), e.getMessage());
-            return false;
+            return null;
         }
-        accounting.add(Accounting.REWARDS_JOINED);
+    }
+
+    /** Sends a contrast set on, which joins one candidate set and {@code events} feedback events. */
+    private void emit(String requestId, ContrastSet contrast, int events) {
+        accounting.add(Accounting.REWARDS_JOINED, events);
+        accounting.add(Accounting.CANDIDATES_JOINED);
         accounting.add(Accounting.CONTRAST_SETS);
         context.forward(new Record<>(requestId, Routed.ok(contrast), context.currentStreamTimeMs()));
-        return true;
     }
 
     private void expire(long streamTime) {
@@ -175,13 +238,17 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
             String key = storeKeyOf(due.key);
             PendingRecord pending = candidates.get(key);
             remove(CANDIDATES, candidates, key, pending);
+            String requestId = requestIdOf(key);
             Long joinedSinceStored = joins.get(key);
+            PendingRecord held = policy.joinsAtOnce() ? null : heldFeedback.get(key);
             if (joinedSinceStored != null) {
                 joins.delete(key);
+            } else if (held != null) {
+                heldFeedback.delete(key);
+                emitHeld(requestId, pending, held);
             } else if (pending.getJoins() == 0) {
                 accounting.add(Accounting.CANDIDATES_EXPIRED);
             }
-            String requestId = requestIdOf(key);
             closedRequests.put(requestId, pending.getRecordTime());
             deadlines.put(deadlineKey(CLOSED, deadline(pending.getRecordTime(), 2 * lifetimeMs), requestId),
                     pending.getRecordTime());
@@ -203,6 +270,18 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
             deadlines.delete(due.key);
             closedRequests.delete(storeKeyOf(due.key));
         }
+    }
+
+    private void emitHeld(String requestId, PendingRecord candidatesRecord, PendingRecord held) {
+        CandidateSet set = candidateSerde.deserialize(topicOf(candidatesRecord), bytes(candidatesRecord));
+        ContrastSet contrast;
+        try {
+            contrast = builder.build(set, decodeFeedback(held), held.getSource());
+        } catch (InvalidFeedbackException e) {
+            throw new IllegalStateException("held feedback was checked against these candidates when it came", e);
+        }
+        contrast.setFeedbackTime(Instant.ofEpochMilli(held.getRecordTime()));
+        emit(requestId, contrast, held.getJoins());
     }
 
     private void deadLetter(String requestId, PendingRecord feedbackRecord, String reason, String error) {

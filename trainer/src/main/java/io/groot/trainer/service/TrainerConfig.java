@@ -95,4 +95,12 @@ public record TrainerConfig(String modelName, String groupId, int examplesPerVer
         return new TrainerConfig(modelName, groupId, examplesPerVersion, wait, minExamples, epochs, batchSize,
                 learningRate, objective, holdoutEvery, gateTolerance, rewardFunction, maxStaleness, seed);
     }
+
+    public TrainerConfig withMaxStaleness(long versions) {
+        if (versions < 0) {
+            throw new IllegalArgumentException("max staleness must be >= 0 versions, got " + versions);
+        }
+        return new TrainerConfig(modelName, groupId, examplesPerVersion, maxWait, minExamples, epochs, batchSize,
+                learningRate, objective, holdoutEvery, gateTolerance, rewardFunction, versions, seed);
+    }
 }
