@@ -48,6 +48,9 @@ public final class Groot {
               init-model
                       train version 1 by maximum likelihood on labelled data and publish it (once per model)
               trainer run the streaming trainer: training batches in, gated model versions out
+              rollback
+                      pin serving to an earlier version that passed its gate; inference hot-swaps to it and the
+                      trainer's next version trains from it
               streams run one instance of the streams application against an existing cluster, until stopped
               replay evaluate|retrain
                       score model versions side by side on logged feedback (topics or an archive), or train a
@@ -146,6 +149,7 @@ public final class Groot {
                 case "dev-cluster" -> ServiceCommands.devCluster(new Arguments(args, 1));
                 case "init-model" -> ServiceCommands.initModel(new Arguments(args, 1));
                 case "trainer" -> ServiceCommands.trainer(new Arguments(args, 1));
+                case "rollback" -> ServiceCommands.rollback(new Arguments(args, 1));
                 case "replay" -> ReplayCommand.run(args.length > 1 ? args[1] : "", new Arguments(args, 2));
                 default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
             }

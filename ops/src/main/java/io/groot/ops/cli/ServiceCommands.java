@@ -3,6 +3,7 @@ package io.groot.ops.cli;
 import io.groot.ops.broker.EmbeddedKafkaBroker;
 import io.groot.ops.broker.TopicSetup;
 import io.groot.ops.demo.InitialModel;
+import io.groot.schemas.ModelVersion;
 import io.groot.schemas.Topics;
 import io.groot.schemas.registry.InMemorySchemaRegistry;
 import io.groot.schemas.registry.RestSchemaRegistry;
@@ -10,12 +11,17 @@ import io.groot.schemas.registry.SchemaRegistryServer;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.trainer.artifact.LocalArtifactStore;
 import io.groot.trainer.data.LabelledCorpus;
+import io.groot.trainer.service.ModelVersionLog;
+import io.groot.trainer.service.Rollback;
 import io.groot.trainer.service.StreamingTrainer;
 import io.groot.trainer.service.TrainerConfig;
+import io.groot.trainer.service.VersionPublisher;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -35,6 +41,8 @@ final class ServiceCommands {
                           [--max-wait-ms N 30000] [--epochs N 2] [--learning-rate X 0.001] [--seed N 42]
                           [--tau X 0.1] [--alpha X 0] [--lambda X 0.5] (GROOT loss) [--max-staleness N 10:
                           contrast sets from versions more than N behind the serving one are dropped, counted]
+              rollback    --schema-registry URL --artifacts DIR --to-version N [--model slots] [--reason TEXT]
+                          (the artifact is checked before the pin is published)
             """;
 
     private ServiceCommands() {
@@ -101,6 +109,25 @@ final class ServiceCommands {
             System.out.println("trainer for '" + config.modelName() + "' running; stop with SIGTERM");
             thread.join();
         }
+    }
+
+    static void rollback(Arguments a) throws Exception {
+        Properties client = client(a);
+        Topics topics = Topics.withPrefix(a.string("topic-prefix", "groot."));
+        GrootSerdes serdes = new GrootSerdes(new RestSchemaRegistry(required(a, "schema-registry")));
+        LocalArtifactStore artifacts = new LocalArtifactStore(Path.of(required(a, "artifacts")));
+        String model = a.string("model", "slots");
+        long version = Long.parseLong(required(a, "to-version"));
+        String reason = a.string("reason", "");
+        a.requireAllUsed();
+        ModelVersion pin = Rollback.record(ModelVersionLog.readAll(client, topics.modelVersions(),
+                serdes.modelVersions()), model, version, reason, Instant.now());
+        artifacts.get(pin.getServingArtifact()); // refuses a missing or corrupt artifact before anything serves it
+        try (VersionPublisher publisher = new VersionPublisher(client, "groot-rollback-" + model, artifacts,
+                topics.modelVersions(), serdes.modelVersions())) {
+            publisher.publish(pin, Map.of(), null);
+        }
+        System.out.println("model '" + model + "' version " + pin.getVersion() + ": " + pin.getStatusReason());
     }
 
     private static Properties client(Arguments a) {

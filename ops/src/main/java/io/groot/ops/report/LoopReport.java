@@ -96,8 +96,10 @@ public final class LoopReport {
         out.put("ranks", ranks);
         List<Map<String, Object>> series = new ArrayList<>();
         out.put("series", series);
-        List<ModelVersion> promoted = versions.stream().filter(v -> v.getStatus() == PromotionStatus.PROMOTED)
-                .toList();
+        // Up to the serving version: after a rollback, that is an older one than the newest promoted.
+        long serving = versions.isEmpty() ? 0 : versions.get(versions.size() - 1).getServingVersion();
+        List<ModelVersion> promoted = versions.stream().filter(v -> v.getStatus() == PromotionStatus.PROMOTED
+                && v.getVersion() <= serving).toList();
         if (artifacts == null || promoted.isEmpty()) {
             return out;
         }

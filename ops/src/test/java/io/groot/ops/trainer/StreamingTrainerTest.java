@@ -6,10 +6,13 @@ import io.groot.ops.demo.InitialModel;
 import io.groot.ops.demo.SampleCorpus;
 import io.groot.schemas.ContrastSet;
 import io.groot.schemas.ModelVersion;
+import io.groot.schemas.PromotionStatus;
 import io.groot.schemas.Topics;
 import io.groot.schemas.TrainingBatch;
 import io.groot.schemas.registry.InMemorySchemaRegistry;
 import io.groot.schemas.serde.GrootSerdes;
+import io.groot.streams.serving.ModelVersionWatcher;
+import io.groot.streams.serving.ServingModel;
 import io.groot.trainer.artifact.LocalArtifactStore;
 import io.groot.trainer.data.LabelledCorpus;
 import io.groot.trainer.groot.ContrastSetBuilder;
@@ -19,8 +22,10 @@ import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.LabelerArtifact;
 import io.groot.trainer.reward.RewardFunction;
 import io.groot.trainer.service.ModelVersionLog;
+import io.groot.trainer.service.Rollback;
 import io.groot.trainer.service.StreamingTrainer;
 import io.groot.trainer.service.TrainerConfig;
+import io.groot.trainer.service.VersionPublisher;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,6 +43,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -127,6 +133,53 @@ class StreamingTrainerTest {
         assertEquals(3L, third.getVersion());
         assertEquals(32.0, third.getMetrics().get("staleness.droppedTotal"));
         assertEquals(0.0, third.getMetrics().get("staleness.max"));
+    }
+
+    @Test
+    void aRollbackWhileAVersionTrainsPinsServingAndTheNextVersionTrainsFromThePinnedOne() throws Exception {
+        try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
+                topics.modelVersions(), serdes, artifacts(), config(30));
+             KafkaProducer<String, byte[]> producer = producer();
+             ServingModel serving = new ServingModel();
+             ModelVersionWatcher watcher = new ModelVersionWatcher(client, topics.modelVersions(), "slots",
+                     serdes.modelVersions(), artifacts(), serving)) {
+            Thread thread = start(trainer);
+            new Thread(watcher, "st-watcher").start();
+            send(producer, sets.subList(0, 32), "first");
+            awaitPublished(trainer, thread, 1);
+            awaitServing(serving, 2);
+
+            send(producer, sets.subList(32, 64), "second");
+            Thread.sleep(1000); // the next version is training (30 epochs take longer than a second, see above)
+            ModelVersion pin = Rollback.record(versions(), "slots", 1, "test", Instant.now());
+            try (VersionPublisher publisher = new VersionPublisher(client, "st-rollback", artifacts(),
+                    topics.modelVersions(), serdes.modelVersions())) {
+                publisher.publish(pin, Map.of(), null);
+            }
+            awaitServing(serving, 1);
+            awaitPublished(trainer, thread, 2);
+            trainer.close();
+            thread.join(30_000);
+        }
+        List<ModelVersion> versions = versions();
+        assertEquals(List.of(1L, 2L, 3L, 4L), versions.stream().map(ModelVersion::getVersion).toList(),
+                "the version that trained from v2 meanwhile is dropped; numbers stay unique");
+        ModelVersion pin = versions.get(2);
+        assertEquals(PromotionStatus.ROLLED_BACK_TO, pin.getStatus());
+        assertEquals(versions.get(0).getArtifact(), pin.getServingArtifact());
+        assertEquals(1L, versions.get(3).getParentVersion(), "trained from the pinned version, not from v2");
+    }
+
+    private List<ModelVersion> versions() {
+        return ModelVersionLog.readAll(client, topics.modelVersions(), serdes.modelVersions());
+    }
+
+    private static void awaitServing(ServingModel serving, long version) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (serving.version().orElse(-1) != version && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(version, serving.version().orElse(-1), "serving version");
     }
 
     /** Versions of 32 sets, batches of 16, every set trained on, a gate that passes everything. */

@@ -4,19 +4,15 @@ import io.groot.schemas.ModelVersion;
 import io.groot.schemas.serde.AvroSerde;
 import io.groot.trainer.artifact.ArtifactStore;
 import io.groot.trainer.model.LabelerArtifact;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.groot.trainer.service.ModelVersionLog;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,11 +45,7 @@ public final class ModelVersionWatcher implements Runnable, AutoCloseable {
 
     public ModelVersionWatcher(Properties clientConfig, String topic, String modelName, AvroSerde<ModelVersion> serde,
                                ArtifactStore store, ServingModel serving) {
-        Properties props = new Properties();
-        props.putAll(clientConfig);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = ModelVersionLog.follower(clientConfig);
         this.topic = topic;
         this.modelName = modelName;
         this.serde = serde;
@@ -64,10 +56,7 @@ public final class ModelVersionWatcher implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(60)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            consumer.seekToBeginning(ModelVersionLog.assignAll(consumer, topic));
             while (running.get()) {
                 ModelVersion newest = null;
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {

@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The trainer service: consumes training batches, trains the serving version with the GROOT loss into a new
  * version once enough contrast sets are pending, gates it on held-out feedback, and publishes it with the
  * consumed offsets in one transaction. Its checkpoint is the model-versions log itself: on start it resumes
- * from the serving version and the offsets committed with it.
+ * from the serving version and the offsets committed with it. A {@link Rollback} published while it runs takes
+ * effect before its next version: that version trains from the pinned one.
  */
 public final class StreamingTrainer implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamingTrainer.class);
@@ -99,7 +100,9 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
         // wait for a finalizer.
         Labeler labeler = null;
         try (VersionPublisher publisher = new VersionPublisher(clientConfig, "groot-trainer-" + config.modelName(),
-                store, versionsTopic, serdes.modelVersions())) {
+                store, versionsTopic, serdes.modelVersions());
+             RollbackFollower rollbacks = new RollbackFollower(clientConfig, versionsTopic, config.modelName(),
+                     serdes.modelVersions())) {
             ModelVersion serving = awaitServingVersion();
             labeler = load(serving);
             long lastVersion = serving.getVersion();
@@ -110,8 +113,19 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     accept(record, serving.getServingVersion());
                 }
+                Optional<ModelVersion> pinned = rollbacks.take(lastVersion);
+                if (pinned.isPresent()) {
+                    serving = pinned.get();
+                    lastVersion = serving.getVersion();
+                    labeler.close();
+                    labeler = null;
+                    labeler = load(serving);
+                    LOG.info("model '{}' {}; the next version trains from it", config.modelName(),
+                            serving.getStatusReason());
+                }
                 if (ready()) {
-                    Optional<ModelVersion> next = trainAndPublish(labeler, serving, lastVersion + 1, publisher);
+                    Optional<ModelVersion> next = trainAndPublish(labeler, serving, lastVersion + 1, publisher,
+                            rollbacks);
                     if (next.isPresent()) {
                         lastVersion = next.get().getVersion();
                     }
@@ -172,13 +186,21 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
                 && System.currentTimeMillis() - pendingSince >= config.maxWait().toMillis();
     }
 
-    /** The version published, or empty if partitions were revoked while it trained (the labeler is then spoilt). */
+    /**
+     * The version published, or empty if partitions were revoked while it trained, or serving was rolled back
+     * meanwhile (the labeler is then spoilt; the sets are trained again).
+     */
     private Optional<ModelVersion> trainAndPublish(Labeler labeler, ModelVersion serving, long version,
-                                                   VersionPublisher publisher) throws IOException {
+                                                   VersionPublisher publisher, RollbackFollower rollbacks)
+            throws IOException {
         double collectSeconds = (System.currentTimeMillis() - pendingSince) / 1e3;
         Optional<VersionTraining.Outcome> trained = trainInGroup(labeler, List.copyOf(pending), version);
         if (trained.isEmpty()) {
             LOG.info("partitions were revoked while version {} trained; dropped it, the sets are read again", version);
+            return Optional.empty();
+        }
+        if (rollbacks.arrived(version - 1)) {
+            LOG.info("serving was rolled back while version {} trained; dropped it, its sets train again", version);
             return Optional.empty();
         }
         VersionTraining.Outcome outcome = trained.get();

@@ -61,7 +61,7 @@ public final class VersionPublisher implements AutoCloseable {
 
     public ModelVersion publish(Release release, Map<TopicPartition, OffsetAndMetadata> consumed,
                                 ConsumerGroupMetadata group) {
-        ModelVersion record = ModelVersion.newBuilder()
+        return publish(ModelVersion.newBuilder()
                 .setModelName(release.modelName()).setVersion(release.version())
                 .setParentVersion(release.parentVersion()).setArtifact(release.artifact())
                 .setCreatedAt(Instant.now()).setStatus(release.status()).setStatusReason(release.reason())
@@ -69,10 +69,15 @@ public final class VersionPublisher implements AutoCloseable {
                 .setMetrics(release.metrics()).setTrainedThrough(new ArrayList<>(release.trainedThrough()))
                 .setTrainingExamples(release.trainingExamples())
                 .setTrainingSettings(release.trainingSettings())
-                .build();
+                .build(), consumed, group);
+    }
+
+    /** Publishes a prepared record (e.g. a {@link Rollback}), with the consumed offsets if there are any. */
+    public ModelVersion publish(ModelVersion record, Map<TopicPartition, OffsetAndMetadata> consumed,
+                                ConsumerGroupMetadata group) {
         producer.beginTransaction();
         try {
-            producer.send(new ProducerRecord<>(topic, release.modelName(), serde.serialize(topic, record)));
+            producer.send(new ProducerRecord<>(topic, record.getModelName(), serde.serialize(topic, record)));
             if (consumed != null && !consumed.isEmpty()) {
                 producer.sendOffsetsToTransaction(consumed, group);
             }

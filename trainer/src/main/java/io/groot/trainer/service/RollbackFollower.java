@@ -1,0 +1,76 @@
+package io.groot.trainer.service;
+
+import io.groot.schemas.ModelVersion;
+import io.groot.schemas.PromotionStatus;
+import io.groot.schemas.serde.AvroSerde;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Follows the model-versions topic, from where it stood when this was made, for {@link Rollback}s an operator
+ * publishes while the trainer runs: the trainer must then train from the pinned version, not from the one it had.
+ */
+final class RollbackFollower implements AutoCloseable {
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final String topic;
+    private final String modelName;
+    private final AvroSerde<ModelVersion> serde;
+    private final List<TopicPartition> partitions;
+    private ModelVersion untaken;
+
+    RollbackFollower(Properties clientConfig, String topic, String modelName, AvroSerde<ModelVersion> serde) {
+        this.consumer = ModelVersionLog.follower(clientConfig);
+        this.topic = topic;
+        this.modelName = modelName;
+        this.serde = serde;
+        this.partitions = ModelVersionLog.assignAll(consumer, topic);
+        consumer.seekToEnd(partitions);
+        // Resolves the end now: a rollback published from here on is seen even if the first poll comes later.
+        partitions.forEach(consumer::position);
+    }
+
+    /**
+     * Whether a rollback of this model above {@code lastVersion} has been published and not yet taken; reads up to
+     * the end of the topic first (a few milliseconds), so a rollback committed before this call is seen.
+     */
+    boolean arrived(long lastVersion) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+            read(Duration.ofMillis(100));
+        }
+        return untaken != null && untaken.getVersion() > lastVersion;
+    }
+
+    /** The newest rollback above {@code lastVersion} not taken yet among what has been fetched; does not wait. */
+    Optional<ModelVersion> take(long lastVersion) {
+        read(Duration.ZERO);
+        Optional<ModelVersion> taken = untaken != null && untaken.getVersion() > lastVersion
+                ? Optional.of(untaken) : Optional.empty();
+        untaken = null;
+        return taken;
+    }
+
+    private void read(Duration wait) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(wait)) {
+            if (modelName.equals(record.key())) {
+                ModelVersion version = serde.deserialize(topic, record.value());
+                if (version.getStatus() == PromotionStatus.ROLLED_BACK_TO) {
+                    untaken = version;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}
