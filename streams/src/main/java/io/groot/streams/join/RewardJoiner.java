@@ -38,12 +38,11 @@ import java.util.List;
  * either arrival order; each feedback event joins one candidate set (the latest within the window), so it trains
  * once even if a text was sent twice. When several events join the same candidates, the {@link FeedbackPolicy}
  * decides what trains: the first at once, or, held until the candidates' window closes, the last or the sum. Both
- * sides wait in changelogged stores until stream time passes their
- * time + window + grace. Then candidates that got no feedback are counted as expired, and feedback that found no
- * candidates goes to the dead-letter topic, with its original bytes, as {@code unknown-request} (no candidates
- * seen for the request) or {@code expired-request} (candidates seen, but not within the window). Feedback for a
- * request whose candidates have already expired is dead-lettered at once; that memory is kept for another
- * window + grace.
+ * sides wait in changelogged stores until stream time passes their time + window + grace. Then candidates that got
+ * no feedback are counted as expired, and feedback that found no candidates goes to the dead-letter topic, with its
+ * original bytes, as {@code unknown-request} (no candidates seen for the request) or {@code expired-request}
+ * (candidates seen, but not within the window). Feedback for a request whose candidates have already expired is
+ * dead-lettered at once; that memory is kept for another window + grace.
  */
 final class RewardJoiner implements Processor<String, JoinInput, String, Routed<ContrastSet>> {
     static final String CANDIDATES_STORE = "join-candidates";
@@ -240,7 +239,8 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
             remove(CANDIDATES, candidates, key, pending);
             String requestId = requestIdOf(key);
             Long joinedSinceStored = joins.get(key);
-            PendingRecord held = policy.joinsAtOnce() ? null : heldFeedback.get(key);
+            // Looked up under every policy: feedback held before a restart with another policy still trains.
+            PendingRecord held = heldFeedback.get(key);
             if (joinedSinceStored != null) {
                 joins.delete(key);
             } else if (held != null) {
