@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * Follows the model-versions topic, from where it stood when this was made, for {@link Rollback}s an operator
+ * Follows the model-versions topic, from where it stood at {@link #start}, for {@link Rollback}s an operator
  * publishes while the trainer runs: the trainer must then train from the pinned version, not from the one it had.
  */
 final class RollbackFollower implements AutoCloseable {
@@ -22,7 +22,7 @@ final class RollbackFollower implements AutoCloseable {
     private final String topic;
     private final String modelName;
     private final AvroSerde<ModelVersion> serde;
-    private final List<TopicPartition> partitions;
+    private List<TopicPartition> partitions;
     private ModelVersion untaken;
 
     RollbackFollower(Properties clientConfig, String topic, String modelName, AvroSerde<ModelVersion> serde) {
@@ -30,9 +30,15 @@ final class RollbackFollower implements AutoCloseable {
         this.topic = topic;
         this.modelName = modelName;
         this.serde = serde;
-        this.partitions = ModelVersionLog.assignAll(consumer, topic);
+    }
+
+    /**
+     * Starts following from the topic's end now. Called once the trainer has read the serving version (so the topic
+     * exists); a rollback published from then on is seen even if the first poll comes later.
+     */
+    void start() {
+        partitions = ModelVersionLog.assignAll(consumer, topic);
         consumer.seekToEnd(partitions);
-        // Resolves the end now: a rollback published from here on is seen even if the first poll comes later.
         partitions.forEach(consumer::position);
     }
 

@@ -104,6 +104,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
              RollbackFollower rollbacks = new RollbackFollower(clientConfig, versionsTopic, config.modelName(),
                      serdes.modelVersions())) {
             ModelVersion serving = awaitServingVersion();
+            rollbacks.start();
             labeler = load(serving);
             long lastVersion = serving.getVersion();
             consumer.subscribe(List.of(batchesTopic), new ForgetUncommitted());
