@@ -33,19 +33,9 @@ public final class TopicReader {
     public static <K, V> List<ConsumerRecord<K, V>> readCommittedRecords(Properties clientConfig,
                                                                          Collection<String> topics,
                                                                          Deserializer<K> keys, Deserializer<V> values) {
-        Properties props = new Properties();
-        props.putAll(clientConfig);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         List<ConsumerRecord<K, V>> out = new ArrayList<>();
-        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keys, values)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                        .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-            }
-            consumer.assign(partitions);
+        try (KafkaConsumer<K, V> consumer = committedConsumer(clientConfig, keys, values)) {
+            List<TopicPartition> partitions = assignAll(consumer, topics, Duration.ofSeconds(30));
             consumer.seekToBeginning(partitions);
             // Under read_committed, end offsets are the last stable offsets: open transactions are not waited for.
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -54,5 +44,28 @@ public final class TopicReader {
             }
         }
         return out;
+    }
+
+    /** A consumer of committed records outside any consumer group: it is given partitions by {@link #assignAll}. */
+    public static <K, V> KafkaConsumer<K, V> committedConsumer(Properties clientConfig, Deserializer<K> keys,
+                                                               Deserializer<V> values) {
+        Properties props = new Properties();
+        props.putAll(clientConfig);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        return new KafkaConsumer<>(props, keys, values);
+    }
+
+    /** Assigns {@code consumer} every partition of {@code topics}, and returns them. */
+    public static List<TopicPartition> assignAll(KafkaConsumer<?, ?> consumer, Collection<String> topics,
+                                                 Duration timeout) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            consumer.partitionsFor(topic, timeout)
+                    .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        }
+        consumer.assign(partitions);
+        return partitions;
     }
 }

@@ -120,17 +120,17 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
 
     private void onCandidates(String requestId, CandidateSet set, PendingRecord pending) {
         String key = storeKey(requestId, offsetOrTime(pending));
-        List<KeyValue<String, PendingRecord>> waiting = new ArrayList<>();
+        List<KeyValue<RewardEvent, PendingRecord>> waiting = new ArrayList<>();
         for (KeyValue<String, PendingRecord> found : scan(feedback, requestId)) {
             if (withinWindow(found.value, pending)) {
                 remove(FEEDBACK, feedback, found.key, found.value);
-                waiting.add(found);
+                waiting.add(KeyValue.pair(decodeFeedback(found.value), found.value));
             }
         }
         // Feedback that waited for these candidates is offered in event-time order: first-wins takes the earliest.
-        waiting.sort(Comparator.comparingLong(w -> decodeFeedback(w.value).getEventTime().toEpochMilli()));
-        for (KeyValue<String, PendingRecord> found : waiting) {
-            offer(requestId, key, pending, false, set, decodeFeedback(found.value), found.value);
+        waiting.sort(Comparator.comparing(w -> w.key.getEventTime()));
+        for (KeyValue<RewardEvent, PendingRecord> found : waiting) {
+            offer(requestId, key, pending, false, set, found.key, found.value);
         }
         candidates.put(key, pending);
         deadlines.put(deadlineKey(CANDIDATES, deadline(pending.getRecordTime(), lifetimeMs), key),
@@ -166,8 +166,10 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
      */
     private void offer(String requestId, String candidatesKey, PendingRecord candidatesRecord, boolean stored,
                        CandidateSet set, RewardEvent event, PendingRecord feedbackRecord) {
-        ContrastSet contrast = contrastOrDeadLetter(requestId, set, event, feedbackRecord);
-        if (contrast == null) {
+        try {
+            builder.check(set, event);
+        } catch (InvalidFeedbackException e) {
+            deadLetter(requestId, feedbackRecord, e.reason(), e.getMessage());
             return;
         }
         if (!policy.joinsAtOnce()) {
@@ -178,7 +180,7 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
             accounting.add(Accounting.REWARDS_DUPLICATE);
             return;
         }
-        emit(requestId, contrast, 1);
+        emit(requestId, contrast(set, event, feedbackRecord), 1);
         // A stored candidate record is not rewritten for this: the joins store takes a few bytes instead.
         if (stored) {
             joins.put(candidatesKey, 1L);
@@ -211,17 +213,16 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
         }
     }
 
-    /** GROOT's correct step on one pair, or null if the feedback does not fit the candidates (dead-lettered). */
-    private ContrastSet contrastOrDeadLetter(String requestId, CandidateSet set, RewardEvent event,
-                                             PendingRecord feedbackRecord) {
+    /** GROOT's correct step on one pair whose feedback {@link ContrastSetBuilder#check}ed against the candidates. */
+    private ContrastSet contrast(CandidateSet set, RewardEvent event, PendingRecord feedbackRecord) {
+        ContrastSet contrast;
         try {
-            ContrastSet contrast = builder.build(set, event, feedbackRecord.getSource());
-            contrast.setFeedbackTime(Instant.ofEpochMilli(feedbackRecord.getRecordTime()));
-            return contrast;
+            contrast = builder.build(set, event, feedbackRecord.getSource());
         } catch (InvalidFeedbackException e) {
-            deadLetter(requestId, feedbackRecord, e.reason(), e.getMessage());
-            return null;
+            throw new IllegalStateException("feedback was checked against these candidates when it came", e);
         }
+        contrast.setFeedbackTime(Instant.ofEpochMilli(feedbackRecord.getRecordTime()));
+        return contrast;
     }
 
     /** Sends a contrast set on, which joins one candidate set and {@code events} feedback events. */
@@ -238,15 +239,9 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
             PendingRecord pending = candidates.get(key);
             remove(CANDIDATES, candidates, key, pending);
             String requestId = requestIdOf(key);
-            Long joinedSinceStored = joins.get(key);
-            // Looked up under every policy: feedback held before a restart with another policy still trains.
-            PendingRecord held = heldFeedback.get(key);
-            if (joinedSinceStored != null) {
+            if (joins.get(key) != null) {
                 joins.delete(key);
-            } else if (held != null) {
-                heldFeedback.delete(key);
-                emitHeld(requestId, pending, held);
-            } else if (pending.getJoins() == 0) {
+            } else if (pending.getJoins() == 0 && !emitHeld(requestId, key, pending)) {
                 accounting.add(Accounting.CANDIDATES_EXPIRED);
             }
             closedRequests.put(requestId, pending.getRecordTime());
@@ -272,16 +267,19 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
         }
     }
 
-    private void emitHeld(String requestId, PendingRecord candidatesRecord, PendingRecord held) {
-        CandidateSet set = candidateSerde.deserialize(topicOf(candidatesRecord), bytes(candidatesRecord));
-        ContrastSet contrast;
-        try {
-            contrast = builder.build(set, decodeFeedback(held), held.getSource());
-        } catch (InvalidFeedbackException e) {
-            throw new IllegalStateException("held feedback was checked against these candidates when it came", e);
+    /**
+     * Trains the feedback held for these candidates (last-wins, sum), if there is any. Looked up under every policy:
+     * feedback held before a restart with another policy still trains.
+     */
+    private boolean emitHeld(String requestId, String candidatesKey, PendingRecord candidatesRecord) {
+        PendingRecord held = heldFeedback.get(candidatesKey);
+        if (held == null) {
+            return false;
         }
-        contrast.setFeedbackTime(Instant.ofEpochMilli(held.getRecordTime()));
-        emit(requestId, contrast, held.getJoins());
+        heldFeedback.delete(candidatesKey);
+        CandidateSet set = candidateSerde.deserialize(topicOf(candidatesRecord), bytes(candidatesRecord));
+        emit(requestId, contrast(set, decodeFeedback(held), held), held.getJoins());
+        return true;
     }
 
     private void deadLetter(String requestId, PendingRecord feedbackRecord, String reason, String error) {

@@ -1,18 +1,21 @@
 package io.groot.streams.serving;
 
 import io.groot.schemas.ModelVersion;
+import io.groot.schemas.TopicReader;
 import io.groot.schemas.serde.AvroSerde;
 import io.groot.trainer.artifact.ArtifactStore;
 import io.groot.trainer.model.LabelerArtifact;
-import io.groot.trainer.service.ModelVersionLog;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,7 +48,8 @@ public final class ModelVersionWatcher implements Runnable, AutoCloseable {
 
     public ModelVersionWatcher(Properties clientConfig, String topic, String modelName, AvroSerde<ModelVersion> serde,
                                ArtifactStore store, ServingModel serving) {
-        this.consumer = ModelVersionLog.follower(clientConfig);
+        this.consumer = TopicReader.committedConsumer(clientConfig, new StringDeserializer(),
+                new ByteArrayDeserializer());
         this.topic = topic;
         this.modelName = modelName;
         this.serde = serde;
@@ -56,7 +60,7 @@ public final class ModelVersionWatcher implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
-            consumer.seekToBeginning(ModelVersionLog.assignAll(consumer, topic));
+            consumer.seekToBeginning(TopicReader.assignAll(consumer, List.of(topic), Duration.ofSeconds(60)));
             while (running.get()) {
                 ModelVersion newest = null;
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {

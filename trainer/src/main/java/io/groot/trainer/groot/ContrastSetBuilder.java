@@ -40,6 +40,20 @@ public final class ContrastSetBuilder {
         this.correct = correct;
     }
 
+    /**
+     * Refuses feedback that does not fit the candidates, as {@link #build} would, without scoring or correcting:
+     * for a join that decides later whether the feedback trains.
+     *
+     * @throws InvalidFeedbackException if the feedback does not fit the candidates
+     */
+    public void check(CandidateSet candidates, RewardEvent feedback) {
+        if (feedback.getReferenceLabels() != null) {
+            requireLabelPerToken(candidates, feedback.getReferenceLabels());
+        } else {
+            requireRewards(feedback.getScalarRewards()).forEach(reward -> named(candidates, reward));
+        }
+    }
+
     /** @throws InvalidFeedbackException if the feedback does not fit the candidates */
     public ContrastSet build(CandidateSet candidates, RewardEvent feedback, TopicOffset rewardSource) {
         List<ContrastMember> members = feedback.getReferenceLabels() != null
@@ -59,10 +73,7 @@ public final class ContrastSetBuilder {
     }
 
     private List<ContrastMember> fromReference(CandidateSet candidates, List<String> reference) {
-        if (reference.size() != candidates.getTokens().size()) {
-            throw new InvalidFeedbackException("label-count-mismatch", "reference has " + reference.size()
-                    + " labels for " + candidates.getTokens().size() + " tokens");
-        }
+        requireLabelPerToken(candidates, reference);
         List<ContrastMember> members = new ArrayList<>();
         Set<List<String>> seen = new HashSet<>();
         ToDoubleFunction<List<String>> reward = rewardFunction.against(reference);
@@ -91,19 +102,35 @@ public final class ContrastSetBuilder {
     }
 
     private static List<ContrastMember> fromScalars(CandidateSet candidates, List<CandidateReward> rewards) {
-        if (rewards == null || rewards.isEmpty()) {
-            throw new InvalidFeedbackException("empty-feedback", "reward event has neither reference labels nor "
-                    + "scalar rewards");
-        }
         List<ContrastMember> members = new ArrayList<>();
-        for (CandidateReward reward : rewards) {
-            Candidate named = candidates.getCandidates().stream().filter(c -> c.getRank() == reward.getRank())
-                    .findFirst().orElseThrow(() -> new InvalidFeedbackException("unknown-candidate",
-                            "scalar reward names rank " + reward.getRank() + " but the candidate set has ranks 1.."
-                                    + candidates.getCandidates().size()));
+        for (CandidateReward reward : requireRewards(rewards)) {
+            Candidate named = named(candidates, reward);
             members.add(new ContrastMember(named.getLabels(), reward.getReward(), Origin.MODEL, named.getRank(),
                     named.getLogProb()));
         }
         return members;
+    }
+
+    private static void requireLabelPerToken(CandidateSet candidates, List<String> reference) {
+        if (reference.size() != candidates.getTokens().size()) {
+            throw new InvalidFeedbackException("label-count-mismatch", "reference has " + reference.size()
+                    + " labels for " + candidates.getTokens().size() + " tokens");
+        }
+    }
+
+    private static List<CandidateReward> requireRewards(List<CandidateReward> rewards) {
+        if (rewards == null || rewards.isEmpty()) {
+            throw new InvalidFeedbackException("empty-feedback", "reward event has neither reference labels nor "
+                    + "scalar rewards");
+        }
+        return rewards;
+    }
+
+    /** The candidate a scalar reward names by its rank. */
+    private static Candidate named(CandidateSet candidates, CandidateReward reward) {
+        return candidates.getCandidates().stream().filter(c -> c.getRank() == reward.getRank()).findFirst()
+                .orElseThrow(() -> new InvalidFeedbackException("unknown-candidate", "scalar reward names rank "
+                        + reward.getRank() + " but the candidate set has ranks 1.."
+                        + candidates.getCandidates().size()));
     }
 }

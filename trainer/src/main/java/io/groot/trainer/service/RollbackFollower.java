@@ -2,10 +2,13 @@ package io.groot.trainer.service;
 
 import io.groot.schemas.ModelVersion;
 import io.groot.schemas.PromotionStatus;
+import io.groot.schemas.TopicReader;
 import io.groot.schemas.serde.AvroSerde;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +29,8 @@ final class RollbackFollower implements AutoCloseable {
     private ModelVersion untaken;
 
     RollbackFollower(Properties clientConfig, String topic, String modelName, AvroSerde<ModelVersion> serde) {
-        this.consumer = ModelVersionLog.follower(clientConfig);
+        this.consumer = TopicReader.committedConsumer(clientConfig, new StringDeserializer(),
+                new ByteArrayDeserializer());
         this.topic = topic;
         this.modelName = modelName;
         this.serde = serde;
@@ -37,7 +41,7 @@ final class RollbackFollower implements AutoCloseable {
      * exists); a rollback published from then on is seen even if the first poll comes later.
      */
     void start() {
-        partitions = ModelVersionLog.assignAll(consumer, topic);
+        partitions = TopicReader.assignAll(consumer, List.of(topic), Duration.ofSeconds(60));
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
     }
