@@ -440,10 +440,9 @@ public final class ThroughputBenchmark {
                 Duration.ofMillis(500));
     }
 
-    private static Properties streamsProps(Properties client, String applicationId, int threads)
-            throws Exception {
-        return GrootStreamsApp.streamsProperties(client, applicationId,
-                java.nio.file.Files.createTempDirectory("groot-bench-"), 1, threads);
+    /** State under the benchmark's work directory, which the caller deletes: a join run writes up to 100 MB. */
+    private Properties streamsProps(Properties client, String applicationId, int threads) {
+        return GrootStreamsApp.streamsProperties(client, applicationId, work.resolve(applicationId), 1, threads);
     }
 
     private static KafkaProducer<String, byte[]> producer(Properties client) {
