@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Least-privilege ACLs for the loop's principals (SASL users): who reads and writes what.
 #   groot-streams : the streams application (application id groot-streams-<model>, transactional, EOS v2)
-#   groot-trainer : the streaming trainer (group groot-trainer-<model>, transactional id groot-trainer-<model>)
+#   groot-trainer : the streaming trainer (group groot-trainer-<model>, transactional id groot-trainer-<model>),
+#                   and groot rollback, which publishes under the trainer's transactional id to fence it
 #   groot-connect : Connect workers running the groot connectors
 #   groot-ops     : groot status / replay / report (read only)
 # Usage: BOOTSTRAP=kafka:9093 MODEL=slots PREFIX=groot. ops/kafka/acls.sh --command-config admin.properties

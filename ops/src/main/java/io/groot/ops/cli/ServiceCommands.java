@@ -11,17 +11,13 @@ import io.groot.schemas.registry.SchemaRegistryServer;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.trainer.artifact.LocalArtifactStore;
 import io.groot.trainer.data.LabelledCorpus;
-import io.groot.trainer.service.ModelVersionLog;
 import io.groot.trainer.service.Rollback;
 import io.groot.trainer.service.StreamingTrainer;
 import io.groot.trainer.service.TrainerConfig;
-import io.groot.trainer.service.VersionPublisher;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -120,13 +116,8 @@ final class ServiceCommands {
         long version = Long.parseLong(required(a, "to-version"));
         String reason = a.string("reason", "");
         a.requireAllUsed();
-        ModelVersion pin = Rollback.record(ModelVersionLog.readAll(client, topics.modelVersions(),
-                serdes.modelVersions()), model, version, reason, Instant.now());
-        artifacts.get(pin.getServingArtifact()); // refuses a missing or corrupt artifact before anything serves it
-        try (VersionPublisher publisher = new VersionPublisher(client, "groot-rollback-" + model, artifacts,
-                topics.modelVersions(), serdes.modelVersions())) {
-            publisher.publish(pin, Map.of(), null);
-        }
+        ModelVersion pin = Rollback.publish(client, topics.modelVersions(), serdes.modelVersions(), artifacts, model,
+                version, reason);
         System.out.println("model '" + model + "' version " + pin.getVersion() + ": " + pin.getStatusReason());
     }
 

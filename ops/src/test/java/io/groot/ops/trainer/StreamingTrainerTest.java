@@ -4,6 +4,7 @@ import io.groot.ops.broker.EmbeddedKafkaBroker;
 import io.groot.ops.broker.TopicSetup;
 import io.groot.ops.demo.InitialModel;
 import io.groot.ops.demo.SampleCorpus;
+import io.groot.schemas.ArtifactRef;
 import io.groot.schemas.ContrastSet;
 import io.groot.schemas.ModelVersion;
 import io.groot.schemas.PromotionStatus;
@@ -13,6 +14,7 @@ import io.groot.schemas.registry.InMemorySchemaRegistry;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.streams.serving.ModelVersionWatcher;
 import io.groot.streams.serving.ServingModel;
+import io.groot.trainer.artifact.ArtifactStore;
 import io.groot.trainer.artifact.LocalArtifactStore;
 import io.groot.trainer.data.LabelledCorpus;
 import io.groot.trainer.groot.ContrastSetBuilder;
@@ -36,17 +38,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The streaming trainer against a real broker, where its consumer's group membership is at stake. */
@@ -151,11 +159,7 @@ class StreamingTrainerTest {
 
             send(producer, sets.subList(32, 64), "second");
             Thread.sleep(1000); // the next version is training (30 epochs take longer than a second, see above)
-            ModelVersion pin = Rollback.record(versions(), "slots", 1, "test", Instant.now());
-            try (VersionPublisher publisher = new VersionPublisher(client, "st-rollback", artifacts(),
-                    topics.modelVersions(), serdes.modelVersions())) {
-                publisher.publish(pin, Map.of(), null);
-            }
+            Rollback.publish(client, topics.modelVersions(), serdes.modelVersions(), artifacts(), "slots", 1, "test");
             awaitServing(serving, 1);
             awaitPublished(trainer, thread, 2);
             trainer.close();
@@ -168,6 +172,101 @@ class StreamingTrainerTest {
         assertEquals(PromotionStatus.ROLLED_BACK_TO, pin.getStatus());
         assertEquals(versions.get(0).getArtifact(), pin.getServingArtifact());
         assertEquals(1L, versions.get(3).getParentVersion(), "trained from the pinned version, not from v2");
+    }
+
+    @Test
+    void aRollbackCommittedWhileAVersionIsBeingPublishedFencesThatVersionInsteadOfLandingBehindIt() throws Exception {
+        GatedArtifactStore gated = new GatedArtifactStore(artifacts());
+        try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
+                topics.modelVersions(), serdes, gated, config(1));
+             KafkaProducer<String, byte[]> producer = producer()) {
+            Thread thread = start(trainer);
+            send(producer, sets.subList(0, 32), "first");
+            awaitPublished(trainer, thread, 1);
+
+            gated.close();
+            send(producer, sets.subList(32, 64), "second");
+            // Version 3 is trained and has passed the trainer's last look for rollbacks: it is storing its artifact.
+            assertTrue(gated.awaitHeld(Duration.ofMinutes(2)), "the trainer never stored version 3's artifact");
+            Rollback.publish(client, topics.modelVersions(), serdes.modelVersions(), artifacts(), "slots", 1, "test");
+            gated.open();
+            awaitPublished(trainer, thread, 2);
+            trainer.close();
+            thread.join(30_000);
+        }
+        List<ModelVersion> versions = versions();
+        assertEquals(List.of(1L, 2L, 3L, 4L), versions.stream().map(ModelVersion::getVersion).toList(),
+                "the version being published when the pin came is fenced, not published after it");
+        assertEquals(PromotionStatus.ROLLED_BACK_TO, versions.get(2).getStatus());
+        assertEquals(1L, versions.get(3).getParentVersion(), "trained from the pinned version, not from v2");
+    }
+
+    @Test
+    void aTrainerFencedWithoutARollbackStopsRatherThanFightAnotherTrainerForItsTransactionalId() throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
+                topics.modelVersions(), serdes, artifacts(), config(1));
+             KafkaProducer<String, byte[]> producer = producer()) {
+            Thread thread = new Thread(trainer, "st-trainer");
+            thread.setUncaughtExceptionHandler((t, e) -> failure.set(e));
+            thread.start();
+            send(producer, sets.subList(0, 32), "first");
+            awaitPublished(trainer, thread, 1);
+            // A second trainer of the model starts: it takes the transactional id, and publishes no rollback.
+            try (VersionPublisher second = new VersionPublisher(client, StreamingTrainer.transactionalId("slots"),
+                    artifacts(), topics.modelVersions(), serdes.modelVersions())) {
+                send(producer, sets.subList(32, 64), "second");
+                thread.join(Duration.ofMinutes(2).toMillis());
+            }
+            assertFalse(thread.isAlive(), "the fenced trainer is still running");
+        }
+        assertTrue(failure.get() != null && failure.get().getMessage().contains("another trainer of 'slots' runs"),
+                "stopped with: " + failure.get());
+        assertEquals(List.of(1L, 2L), versions().stream().map(ModelVersion::getVersion).toList());
+    }
+
+    /** Holds the trainer between its last look for rollbacks and its commit: storing the version's artifact. */
+    private static final class GatedArtifactStore implements ArtifactStore {
+        private final ArtifactStore inner;
+        private final Semaphore held = new Semaphore(0);
+        private volatile CountDownLatch gate = new CountDownLatch(0);
+
+        GatedArtifactStore(ArtifactStore inner) {
+            this.inner = inner;
+        }
+
+        /** The next artifacts stored wait for {@link #open}. */
+        void close() {
+            gate = new CountDownLatch(1);
+        }
+
+        void open() {
+            gate.countDown();
+        }
+
+        boolean awaitHeld(Duration patience) throws InterruptedException {
+            return held.tryAcquire(patience.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public ArtifactRef put(byte[] content) throws IOException {
+            CountDownLatch waitFor = gate;
+            if (waitFor.getCount() > 0) {
+                held.release();
+                try {
+                    waitFor.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("stopped while the test held the artifact");
+                }
+            }
+            return inner.put(content);
+        }
+
+        @Override
+        public byte[] get(ArtifactRef ref) throws IOException {
+            return inner.get(ref);
+        }
     }
 
     private List<ModelVersion> versions() {

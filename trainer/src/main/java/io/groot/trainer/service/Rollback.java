@@ -2,11 +2,15 @@ package io.groot.trainer.service;
 
 import io.groot.schemas.ModelVersion;
 import io.groot.schemas.PromotionStatus;
+import io.groot.schemas.serde.AvroSerde;
+import io.groot.trainer.artifact.ArtifactStore;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * An operator pins serving to an earlier version. The pin is a model-versions record of its own: it takes the next
@@ -14,9 +18,34 @@ import java.util.Optional;
  * pinned version's artifact as both its artifact and its serving one, with that version's lineage (parent, data
  * trained through, training settings) but no metrics of its own. Inference hot-swaps to it like to any
  * promoted version, and the streaming trainer trains its next version from it.
+ *
+ * <p>{@link #publish} publishes the pin under the trainer's transactional id, which fences the trainer: a version
+ * it was committing is either in the log before the pin's number is chosen or aborted, never after the pin with
+ * the same number. The trainer then waits for the pin and goes on from it.
  */
 public final class Rollback {
     private Rollback() {
+    }
+
+    /**
+     * Pins serving of {@code model} to {@code version}: checks the request and the pinned artifact (size, SHA-256)
+     * against the log first, so a refused rollback leaves the trainer alone; then fences the trainer and chooses
+     * the pin's number from the log as it stands after the fence.
+     *
+     * @throws IllegalArgumentException as {@link #record} does
+     * @throws IOException              if the pinned artifact is missing or corrupt; nothing is published
+     */
+    public static ModelVersion publish(Properties clientConfig, String topic, AvroSerde<ModelVersion> serde,
+                                       ArtifactStore artifacts, String model, long version, String reason)
+            throws IOException {
+        ModelVersion checked = record(ModelVersionLog.readAll(clientConfig, topic, serde), model, version, reason,
+                Instant.now());
+        artifacts.get(checked.getServingArtifact());
+        try (VersionPublisher fencing = new VersionPublisher(clientConfig, StreamingTrainer.transactionalId(model),
+                artifacts, topic, serde)) {
+            return fencing.publish(record(ModelVersionLog.readAll(clientConfig, topic, serde), model, version, reason,
+                    Instant.now()), Map.of(), null);
+        }
     }
 
     /**

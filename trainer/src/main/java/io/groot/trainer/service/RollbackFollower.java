@@ -59,6 +59,17 @@ final class RollbackFollower implements AutoCloseable {
         return untaken != null && untaken.getVersion() > lastVersion;
     }
 
+    /** {@link #arrived(long)}, waiting up to {@code patience} for a rollback that is not there yet. */
+    boolean arrived(long lastVersion, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        boolean arrived = arrived(lastVersion);
+        while (!arrived && System.nanoTime() < deadline) {
+            read(Duration.ofMillis(100));
+            arrived = untaken != null && untaken.getVersion() > lastVersion;
+        }
+        return arrived;
+    }
+
     /** The newest rollback above {@code lastVersion} not taken yet among what has been fetched; does not wait. */
     Optional<ModelVersion> take(long lastVersion) {
         read(Duration.ZERO);

@@ -51,6 +51,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class StreamingTrainer implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamingTrainer.class);
+    /** How long a fenced trainer waits for the rollback that fenced it before it takes itself for a zombie. */
+    private static final Duration FENCED_PATIENCE = Duration.ofSeconds(30);
 
     private final Properties clientConfig;
     private final String batchesTopic;
@@ -75,6 +77,8 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
     private boolean training;
     /** Partition revocations so far: one during training voids the version. */
     private long revocations;
+    /** Publishes versions under {@link #transactionalId}; replaced after a rollback fenced it. */
+    private VersionPublisher publisher;
 
     public StreamingTrainer(Properties clientConfig, String batchesTopic, String versionsTopic, GrootSerdes serdes,
                             ArtifactStore store, TrainerConfig config) {
@@ -94,17 +98,28 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** The trainer's transactional id: one trainer per model publishes; a {@link Rollback} fences it. */
+    public static String transactionalId(String modelName) {
+        return "groot-trainer-" + modelName;
+    }
+
+    private VersionPublisher openPublisher() {
+        return new VersionPublisher(clientConfig, transactionalId(config.modelName()), store, versionsTopic,
+                serdes.modelVersions());
+    }
+
     @Override
     public void run() {
         // Closed in finally: a stop arrives as a WakeupException from poll, and the model's native memory must not
         // wait for a finalizer.
         Labeler labeler = null;
-        try (VersionPublisher publisher = new VersionPublisher(clientConfig, "groot-trainer-" + config.modelName(),
-                store, versionsTopic, serdes.modelVersions());
-             RollbackFollower rollbacks = new RollbackFollower(clientConfig, versionsTopic, config.modelName(),
-                     serdes.modelVersions())) {
-            ModelVersion serving = awaitServingVersion();
+        try (RollbackFollower rollbacks = new RollbackFollower(clientConfig, versionsTopic, config.modelName(),
+                serdes.modelVersions())) {
+            publisher = openPublisher();
+            awaitServingVersion(); // the topic exists from then on, and the follower can start
             rollbacks.start();
+            // Read after the follower started: a rollback committed before is in this read, any later one it sees.
+            ModelVersion serving = awaitServingVersion();
             labeler = load(serving);
             long lastVersion = serving.getVersion();
             consumer.subscribe(List.of(batchesTopic), new ForgetUncommitted());
@@ -121,12 +136,14 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
                     labeler.close();
                     labeler = null;
                     labeler = load(serving);
+                    // The rollback fenced this trainer's producer (Rollback.publish): a new one takes the id back.
+                    publisher.close();
+                    publisher = openPublisher();
                     LOG.info("model '{}' {}; the next version trains from it", config.modelName(),
                             serving.getStatusReason());
                 }
                 if (ready()) {
-                    Optional<ModelVersion> next = trainAndPublish(labeler, serving, lastVersion + 1, publisher,
-                            rollbacks);
+                    Optional<ModelVersion> next = trainAndPublish(labeler, serving, lastVersion + 1, rollbacks);
                     if (next.isPresent()) {
                         lastVersion = next.get().getVersion();
                     }
@@ -145,6 +162,9 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
             throw new IllegalStateException("trainer cannot read or store model artifacts: " + e, e);
         } finally {
             stopTraining();
+            if (publisher != null) {
+                publisher.close();
+            }
             if (labeler != null) {
                 labeler.close();
             }
@@ -192,7 +212,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
      * meanwhile (the labeler is then spoilt; the sets are trained again).
      */
     private Optional<ModelVersion> trainAndPublish(Labeler labeler, ModelVersion serving, long version,
-                                                   VersionPublisher publisher, RollbackFollower rollbacks)
+                                                   RollbackFollower rollbacks)
             throws IOException {
         double collectSeconds = (System.currentTimeMillis() - pendingSince) / 1e3;
         Optional<VersionTraining.Outcome> trained = trainInGroup(labeler, List.copyOf(pending), version);
@@ -222,12 +242,24 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
                 ? String.format("held-out %s@1 %.4f vs serving %.4f", gateReward.name(), newReward, servingReward)
                 : String.format("rejected: held-out %s@1 %.4f below serving %.4f - %.2f (loss %.4f)",
                 gateReward.name(), newReward, servingReward, config.gateTolerance(), loss);
-        ModelVersion record = publisher.publish(new VersionPublisher.Release(config.modelName(), version,
+        VersionPublisher.Release release = new VersionPublisher.Release(config.modelName(), version,
                 serving.getServingVersion(), artifact, passes ? PromotionStatus.PROMOTED : PromotionStatus.REJECTED,
                 reason, passes ? version : serving.getServingVersion(),
                 passes ? artifact : serving.getServingArtifact(), metrics, trainedThrough(), outcome.trainExamples(),
-                config.trainingSettings()),
-                Map.copyOf(consumed), consumer.groupMetadata());
+                config.trainingSettings());
+        ModelVersion record;
+        try {
+            record = publisher.publish(release, Map.copyOf(consumed), consumer.groupMetadata());
+        } catch (VersionPublisher.FencedException fenced) {
+            // Between the check above and this commit a rollback fenced the trainer; its pin follows within moments.
+            if (!rollbacks.arrived(version - 1, FENCED_PATIENCE)) {
+                throw new IllegalStateException("transactional id '" + transactionalId(config.modelName())
+                        + "' was taken and no rollback followed within " + FENCED_PATIENCE.toSeconds() + " s: "
+                        + "another trainer of '" + config.modelName() + "' runs; this one stops", fenced);
+            }
+            LOG.info("a rollback fenced version {} as it was published; dropped it, its sets train again", version);
+            return Optional.empty();
+        }
         published.incrementAndGet();
         LOG.info("model '{}' version {} {} ({} examples, loss {})", config.modelName(), version,
                 record.getStatus(), outcome.trainExamples(), String.format("%.4f", loss));

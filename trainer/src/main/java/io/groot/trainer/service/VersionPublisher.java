@@ -14,6 +14,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -34,7 +36,19 @@ public final class VersionPublisher implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
     private final AvroSerde<ModelVersion> serde;
+    private final String transactionalId;
 
+    /**
+     * Another producer took this publisher's transactional id (a {@link Rollback} fences the trainer's): the broker
+     * aborted what it was publishing, and the publisher is spent.
+     */
+    public static final class FencedException extends RuntimeException {
+        FencedException(String transactionalId, Throwable cause) {
+            super("another producer took transactional id '" + transactionalId + "'", cause);
+        }
+    }
+
+    /** Opens a transactional producer: one that had {@code transactionalId} before is fenced off. */
     public VersionPublisher(Properties clientConfig, String transactionalId, ArtifactStore store, String topic,
                             AvroSerde<ModelVersion> serde) {
         Properties props = new Properties();
@@ -46,6 +60,7 @@ public final class VersionPublisher implements AutoCloseable {
         this.store = store;
         this.topic = topic;
         this.serde = serde;
+        this.transactionalId = transactionalId;
     }
 
     public ArtifactRef store(Labeler labeler) throws IOException {
@@ -72,10 +87,18 @@ public final class VersionPublisher implements AutoCloseable {
                 .build(), consumed, group);
     }
 
-    /** Publishes a prepared record (e.g. a {@link Rollback}), with the consumed offsets if there are any. */
+    /**
+     * Publishes a prepared record (e.g. a {@link Rollback}), with the consumed offsets if there are any.
+     *
+     * @throws FencedException if another producer took this one's transactional id meanwhile
+     */
     public ModelVersion publish(ModelVersion record, Map<TopicPartition, OffsetAndMetadata> consumed,
                                 ConsumerGroupMetadata group) {
-        producer.beginTransaction();
+        try {
+            producer.beginTransaction(); // throws at once if fenced before this transaction
+        } catch (RuntimeException e) {
+            throw fenced(e) ? new FencedException(transactionalId, e) : e;
+        }
         try {
             producer.send(new ProducerRecord<>(topic, record.getModelName(), serde.serialize(topic, record)));
             if (consumed != null && !consumed.isEmpty()) {
@@ -83,10 +106,23 @@ public final class VersionPublisher implements AutoCloseable {
             }
             producer.commitTransaction();
         } catch (RuntimeException e) {
+            if (fenced(e)) {
+                throw new FencedException(transactionalId, e); // a fenced producer may not even abort
+            }
             producer.abortTransaction();
             throw e;
         }
         return record;
+    }
+
+    /** Fencing surfaces as the exception itself, or as the cause of the error state a failed send left. */
+    private static boolean fenced(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
