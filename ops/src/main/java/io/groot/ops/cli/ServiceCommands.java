@@ -19,6 +19,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The commands a deployment runs besides the streams instances: {@code groot topics} (create the loop's topics),
@@ -100,10 +101,15 @@ final class ServiceCommands {
         try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(), topics.modelVersions(),
                 serdes, artifacts, config)) {
             Thread thread = new Thread(trainer, "groot-trainer");
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            thread.setUncaughtExceptionHandler((t, e) -> failure.set(e));
             Runtime.getRuntime().addShutdownHook(new Thread(trainer::close, "groot-trainer-shutdown"));
             thread.start();
             System.out.println("trainer for '" + config.modelName() + "' running; stop with SIGTERM");
             thread.join();
+            if (failure.get() != null) { // exits non-zero, so a supervisor restarts it or says why
+                throw new IllegalStateException("the trainer stopped: " + failure.get().getMessage(), failure.get());
+            }
         }
     }
 
