@@ -165,13 +165,8 @@ class StreamingTrainerTest {
             trainer.close();
             thread.join(30_000);
         }
-        List<ModelVersion> versions = versions();
-        assertEquals(List.of(1L, 2L, 3L, 4L), versions.stream().map(ModelVersion::getVersion).toList(),
-                "the version that trained from v2 meanwhile is dropped; numbers stay unique");
-        ModelVersion pin = versions.get(2);
-        assertEquals(PromotionStatus.ROLLED_BACK_TO, pin.getStatus());
-        assertEquals(versions.get(0).getArtifact(), pin.getServingArtifact());
-        assertEquals(1L, versions.get(3).getParentVersion(), "trained from the pinned version, not from v2");
+        assertPinnedToVersionOneThenTrainedFromIt("the version that trained from v2 meanwhile is dropped; numbers "
+                + "stay unique");
     }
 
     @Test
@@ -194,10 +189,17 @@ class StreamingTrainerTest {
             trainer.close();
             thread.join(30_000);
         }
+        assertPinnedToVersionOneThenTrainedFromIt("the version being published when the pin came is fenced, not "
+                + "published after it");
+    }
+
+    /** Versions 1 and 2, the pin to 1 as version 3, and version 4 trained from the pinned one. */
+    private void assertPinnedToVersionOneThenTrainedFromIt(String numbering) {
         List<ModelVersion> versions = versions();
-        assertEquals(List.of(1L, 2L, 3L, 4L), versions.stream().map(ModelVersion::getVersion).toList(),
-                "the version being published when the pin came is fenced, not published after it");
-        assertEquals(PromotionStatus.ROLLED_BACK_TO, versions.get(2).getStatus());
+        assertEquals(List.of(1L, 2L, 3L, 4L), versions.stream().map(ModelVersion::getVersion).toList(), numbering);
+        ModelVersion pin = versions.get(2);
+        assertEquals(PromotionStatus.ROLLED_BACK_TO, pin.getStatus());
+        assertEquals(versions.get(0).getArtifact(), pin.getServingArtifact());
         assertEquals(1L, versions.get(3).getParentVersion(), "trained from the pinned version, not from v2");
     }
 
