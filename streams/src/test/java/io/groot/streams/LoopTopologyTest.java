@@ -15,6 +15,7 @@ import io.groot.streams.common.DeadLetters;
 import io.groot.streams.accounting.Accounting;
 import io.groot.streams.accounting.LoopAccount;
 import io.groot.streams.join.FeedbackPolicy;
+import io.groot.streams.join.RewardJoinTopology;
 import io.groot.streams.serving.ServingModel;
 import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.LabelerConfig;
@@ -24,8 +25,10 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +39,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -232,6 +236,26 @@ class LoopTopologyTest {
                         && e.getKey().name().equals("records-total")
                         && "rewards.duplicate".equals(e.getKey().tags().get("groot-id")))
                 .mapToDouble(e -> (Double) e.getValue().metricValue()).sum(), "also a Kafka Streams metric");
+    }
+
+    @Test
+    void anEventIdIsADuplicateForTwiceTheWindowAndGraceThenForgotten() {
+        sendText("r", TOKENS, T0);
+        sendReward("r", "e1", REFERENCE, T0.plusSeconds(1));
+        sendReward("r", "e1", REFERENCE, T0.plus(Duration.ofMinutes(11))); // memory: 2 x (5 + 1) min
+        assertEquals(1, account().get(Accounting.REWARDS_DUPLICATE));
+
+        sendReward("other", "e2", REFERENCE, T0.plus(Duration.ofMinutes(60))); // stream time moves on
+        sendReward("r", "e1", REFERENCE, T0.plus(Duration.ofMinutes(61)));
+        assertEquals(1, account().get(Accounting.REWARDS_DUPLICATE), "an hour on, e1 is not remembered");
+        WindowStore<String, Long> seen = driver.getWindowStore(RewardJoinTopology.SEEN_REWARD_EVENTS_STORE);
+        try (KeyValueIterator<Windowed<String>, Long> ids = seen.all()) {
+            List<String> remembered = new ArrayList<>();
+            ids.forEachRemaining(id -> remembered.add(id.key.key() + "@" + id.value));
+            assertEquals(List.of("other/e2@" + T0.plus(Duration.ofMinutes(60)).toEpochMilli(),
+                    "r/e1@" + T0.plus(Duration.ofMinutes(61)).toEpochMilli()), remembered.stream().sorted().toList(),
+                    "the first sightings of e1 were dropped with their segment");
+        }
     }
 
     @Test

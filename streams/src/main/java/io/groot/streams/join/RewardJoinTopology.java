@@ -20,6 +20,8 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
+import java.time.Duration;
+
 /**
  * candidates + rewards -> contrast sets -> training batches.
  *
@@ -30,7 +32,7 @@ import org.apache.kafka.streams.state.Stores;
  * topics must be co-partitioned (same partition count, keyed by request id).
  */
 public final class RewardJoinTopology {
-    public static final String SEEN_REWARD_EVENTS_STORE = "seen-reward-events";
+    public static final String SEEN_REWARD_EVENTS_STORE = "seen-reward-event-ids";
     public static final String PENDING_CONTRAST_SETS_STORE = "pending-contrast-sets";
 
     private RewardJoinTopology() {
@@ -40,8 +42,11 @@ public final class RewardJoinTopology {
                              LoopConfig config) {
         Produced<String, DeadLetter> deadLetters = Produced.with(Serdes.String(), serdes.deadLetters());
         builder.addStateStore(Accounting.storeBuilder(Accounting.REWARDS_STORE));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_REWARD_EVENTS_STORE),
-                Serdes.String(), Serdes.Long()));
+        // Seen event ids are remembered for twice the time a reward can still join: a window store forgets them
+        // a segment at a time as stream time passes, where a key-value store would need a scan of every id.
+        Duration dedupMemory = config.rewardWindow().plus(config.grace()).multipliedBy(2);
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(SEEN_REWARD_EVENTS_STORE,
+                dedupMemory, dedupMemory, false), Serdes.String(), Serdes.Long()));
         // At most one batch per task waits here, so memory (restored from the changelog) beats RocksDB.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_CONTRAST_SETS_STORE),
                 Serdes.String(), Serdes.ByteArray()));
@@ -58,8 +63,7 @@ public final class RewardJoinTopology {
 
         KStream<String, JoinInput> feedback = DeadLetters.split(
                 builder.stream(topics.rewards(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("rewards"))
-                        .processValues(() -> new RewardValidator(serdes.rewards(), serving,
-                                        config.rewardWindow().plus(config.grace()).multipliedBy(2)),
+                        .processValues(() -> new RewardValidator(serdes.rewards(), serving, dedupMemory),
                                 Named.as("validate-rewards"), SEEN_REWARD_EVENTS_STORE, Accounting.REWARDS_STORE),
                 "rewards", topics.deadLetters(), deadLetters);
         KStream<String, JoinInput> candidates = DeadLetters.split(

@@ -7,13 +7,12 @@ import io.groot.streams.accounting.Accounting;
 import io.groot.streams.common.DeadLetters;
 import io.groot.streams.common.Routed;
 import io.groot.streams.serving.ServingModel;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,21 +21,23 @@ import java.util.Optional;
 
 /**
  * Reads reward events from raw bytes, refuses malformed or invalid feedback (dead letters with the reason), and
- * drops redelivered events by event id so that no feedback trains twice (counted as duplicates). Seen ids are
- * kept in a changelogged store for {@code retention}, then purged.
+ * drops redelivered events by event id so that no feedback trains twice (counted as duplicates). An event is a
+ * duplicate if its id was seen with a time at most {@code memory} from its own; ids live in a changelogged window
+ * store of that retention, which drops them a segment at a time as stream time passes (Kafka Streams' own
+ * de-duplication pattern), so memory costs no scan.
  */
 final class RewardValidator implements FixedKeyProcessor<String, byte[], Routed<JoinInput>> {
     private final AvroSerde<RewardEvent> rewards;
     private final ServingModel serving;
-    private final Duration retention;
+    private final long memoryMs;
     private FixedKeyProcessorContext<String, Routed<JoinInput>> context;
-    private KeyValueStore<String, Long> seen;
+    private WindowStore<String, Long> seen;
     private Accounting accounting;
 
-    RewardValidator(AvroSerde<RewardEvent> rewards, ServingModel serving, Duration retention) {
+    RewardValidator(AvroSerde<RewardEvent> rewards, ServingModel serving, Duration memory) {
         this.rewards = rewards;
         this.serving = serving;
-        this.retention = retention;
+        this.memoryMs = memory.toMillis();
     }
 
     @Override
@@ -44,7 +45,6 @@ final class RewardValidator implements FixedKeyProcessor<String, byte[], Routed<
         this.context = context;
         this.seen = context.getStateStore(RewardJoinTopology.SEEN_REWARD_EVENTS_STORE);
         this.accounting = Accounting.of(context, Accounting.REWARDS_STORE);
-        context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::purge);
     }
 
     @Override
@@ -68,11 +68,15 @@ final class RewardValidator implements FixedKeyProcessor<String, byte[], Routed<
             return;
         }
         String id = record.key() + "/" + reward.getEventId();
-        if (seen.get(id) != null) {
-            accounting.add(Accounting.REWARDS_DUPLICATE);
-            return;
+        long time = record.timestamp();
+        try (WindowStoreIterator<Long> earlier = seen.fetch(id, Math.max(0, time - memoryMs),
+                time > Long.MAX_VALUE - memoryMs ? Long.MAX_VALUE : time + memoryMs)) {
+            if (earlier.hasNext()) {
+                accounting.add(Accounting.REWARDS_DUPLICATE);
+                return;
+            }
         }
-        seen.put(id, record.timestamp());
+        seen.put(id, time, time);
         context.forward(record.withValue(Routed.ok(JoinInput.ofFeedback(reward, record.value()))));
     }
 
@@ -118,17 +122,5 @@ final class RewardValidator implements FixedKeyProcessor<String, byte[], Routed<
             }
         }
         return reward.getScalarRewards().isEmpty() ? new Problem("empty-feedback", "no scalar rewards") : null;
-    }
-
-    private void purge(long streamTime) {
-        List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, Long> all = seen.all()) {
-            all.forEachRemaining(entry -> {
-                if (entry.value < streamTime - retention.toMillis()) {
-                    expired.add(entry.key);
-                }
-            });
-        }
-        expired.forEach(seen::delete);
     }
 }
