@@ -3,6 +3,7 @@ package io.groot.ops.cli;
 import io.groot.ops.broker.EmbeddedKafkaBroker;
 import io.groot.ops.broker.TopicSetup;
 import io.groot.ops.demo.InitialModel;
+import io.groot.ops.io.Directories;
 import io.groot.schemas.ModelVersion;
 import io.groot.schemas.Topics;
 import io.groot.schemas.registry.InMemorySchemaRegistry;
@@ -19,6 +20,8 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -52,12 +55,30 @@ final class ServiceCommands {
         a.requireAllUsed();
         Path dir = work != null ? Path.of(work) : java.nio.file.Files.createTempDirectory("groot-dev-");
         InMemorySchemaRegistry registry = InMemorySchemaRegistry.persistentAt(dir.resolve("schemas.jsonl"));
+        CountDownLatch stopping = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        // The JVM halts once its shutdown hooks return: this one waits until the broker is closed and the files gone.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.countDown();
+            awaitQuietly(closed, Duration.ofSeconds(30));
+        }, "groot-dev-cluster-shutdown"));
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), work == null, port);
              SchemaRegistryServer server = SchemaRegistryServer.start(registry, 0)) {
             System.out.println("--bootstrap-servers " + broker.bootstrapServers() + " --schema-registry " + server.url());
-            java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "groot-dev-cluster-shutdown"));
-            stopped.await();
+            stopping.await();
+        } finally {
+            if (work == null) {
+                Directories.deleteRecursively(dir);
+            }
+            closed.countDown();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, Duration patience) {
+        try {
+            latch.await(patience.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
