@@ -42,7 +42,8 @@ final class ServiceCommands {
                           [--tau X 0.1] [--alpha X 0] [--lambda X 0.5] (GROOT loss) [--max-staleness N 10:
                           contrast sets from versions more than N behind the serving one are dropped, counted]
               rollback    --schema-registry URL --artifacts DIR --to-version N [--model slots] [--reason TEXT]
-                          (the artifact is checked before the pin is published)
+                          (the artifact is checked before the pin is published; the pin goes out under the
+                          trainer's transactional id, fencing it, so it needs the trainer's ACLs)
             """;
 
     private ServiceCommands() {
