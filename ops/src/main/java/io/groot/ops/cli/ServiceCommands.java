@@ -122,16 +122,24 @@ final class ServiceCommands {
         a.requireAllUsed();
         try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(), topics.modelVersions(),
                 serdes, artifacts, config)) {
-            Thread thread = new Thread(trainer, "groot-trainer");
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            thread.setUncaughtExceptionHandler((t, e) -> failure.set(e));
             Runtime.getRuntime().addShutdownHook(new Thread(trainer::close, "groot-trainer-shutdown"));
-            thread.start();
             System.out.println("trainer for '" + config.modelName() + "' running; stop with SIGTERM");
-            thread.join();
-            if (failure.get() != null) { // exits non-zero, so a supervisor restarts it or says why
-                throw new IllegalStateException("the trainer stopped: " + failure.get().getMessage(), failure.get());
-            }
+            runUntilDone(trainer, "groot-trainer");
+        }
+    }
+
+    /**
+     * Runs {@code task} on a thread named {@code name} until it returns; throws if it died of an exception, so the
+     * command exits non-zero and a supervisor restarts it or says why.
+     */
+    static void runUntilDone(Runnable task, String name) throws InterruptedException {
+        Thread thread = new Thread(task, name);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        thread.setUncaughtExceptionHandler((t, e) -> failure.set(e));
+        thread.start();
+        thread.join();
+        if (failure.get() != null) {
+            throw new IllegalStateException(name + " stopped: " + failure.get().getMessage(), failure.get());
         }
     }
 
