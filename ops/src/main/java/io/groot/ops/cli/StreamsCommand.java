@@ -10,11 +10,14 @@ import io.groot.streams.LoopConfig;
 import io.groot.streams.join.FeedbackPolicy;
 import io.groot.trainer.artifact.LocalArtifactStore;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.streams.KafkaStreams;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * {@code groot streams}: one instance of the streams application against an existing cluster, until stopped
@@ -84,13 +87,19 @@ final class StreamsCommand {
         client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
 
         GrootSerdes serdes = new GrootSerdes(new RestSchemaRegistry(registryUrl));
-        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch stopping = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        // The JVM halts once its shutdown hooks return: this one waits until this thread has closed the instance.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.countDown();
+            try {
+                closed.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "groot-streams-shutdown"));
         try (GrootStreamsApp app = new GrootStreamsApp(client, applicationId, stateDir, replication, threads, topics,
                 serdes, new LocalArtifactStore(artifacts), config)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                app.close();
-                stopped.countDown();
-            }, "groot-streams-shutdown"));
             app.start(Duration.ofMinutes(5));
             try (MetricsEndpoint metrics = metricsPort < 0 ? null : MetricsEndpoint.start(metricsHost, metricsPort)) {
                 if (metrics != null) {
@@ -98,7 +107,25 @@ final class StreamsCommand {
                 }
                 System.out.println("streams instance of " + applicationId + " running; stop with SIGTERM"
                         + (metrics == null ? "" : "; metrics at " + metrics.url()));
-                stopped.await();
+                awaitStopOrFailure(stopping, () -> app.streams().state(), Duration.ofSeconds(1));
+            }
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    /**
+     * Waits for a stop (SIGTERM, which counts {@code stopping} down); throws if Kafka Streams stops on its own
+     * first: ERROR is final, and a process left in it would look alive while processing nothing. Exiting lets a
+     * supervisor restart the instance, which resumes from its last commit.
+     */
+    static void awaitStopOrFailure(CountDownLatch stopping, Supplier<KafkaStreams.State> state, Duration every)
+            throws InterruptedException {
+        while (!stopping.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
+            KafkaStreams.State now = state.get();
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                throw new IllegalStateException("Kafka Streams stopped on its own (state " + now
+                        + "); exiting so that the instance is restarted");
             }
         }
     }
