@@ -6,6 +6,7 @@ import io.groot.streams.accounting.Accounting;
 import io.groot.streams.accounting.LoopAccount;
 import io.groot.streams.serving.ModelVersionWatcher;
 import io.groot.trainer.service.VersionTraining;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -69,6 +70,12 @@ public final class LoopMetrics implements AutoCloseable {
         ModelVersionWatcher watcher = app.watcher();
         Gauge.builder("groot.serving.version", app, a -> a.serving().version().orElse(-1))
                 .tag("model", modelName).register(registry);
+        FunctionCounter.builder("groot.model.versions.refused", watcher, ModelVersionWatcher::refusedVersions)
+                .tag("model", modelName).description("versions not served: artifact corrupt or unloadable")
+                .register(registry);
+        FunctionCounter.builder("groot.model.versions.read.failures", watcher, ModelVersionWatcher::readFailures)
+                .tag("model", modelName).description("reads of the versions topic that failed and were retried")
+                .register(registry);
         latest(registry, watcher, modelName, "groot.model.latest.version", v -> v.getVersion());
         latest(registry, watcher, modelName, "groot.model.latest.train.loss",
                 v -> v.getMetrics().getOrDefault("train.loss", Double.NaN));

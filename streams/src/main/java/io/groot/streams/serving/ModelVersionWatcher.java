@@ -7,6 +7,7 @@ import io.groot.trainer.artifact.ArtifactStore;
 import io.groot.trainer.model.LabelerArtifact;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,6 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ModelVersionWatcher implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelVersionWatcher.class);
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
@@ -39,6 +43,7 @@ public final class ModelVersionWatcher implements Runnable, AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong swaps = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
     private final AtomicReference<ModelVersion> latest = new AtomicReference<>();
     private final AtomicReference<Served> served = new AtomicReference<>();
 
@@ -60,16 +65,30 @@ public final class ModelVersionWatcher implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
-            consumer.seekToBeginning(TopicReader.assignAll(consumer, List.of(topic), Duration.ofSeconds(60)));
+            List<TopicPartition> partitions = TopicReader.assignAll(consumer, List.of(topic), Duration.ofSeconds(60));
+            consumer.seekToBeginning(partitions);
             while (running.get()) {
-                ModelVersion newest = null;
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (modelName.equals(record.key())) {
-                        newest = serde.deserialize(topic, record.value());
+                Map<TopicPartition, Long> before = new HashMap<>();
+                partitions.forEach(p -> before.put(p, consumer.position(p)));
+                try {
+                    ModelVersion newest = null;
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        if (modelName.equals(record.key())) {
+                            newest = serde.deserialize(topic, record.value());
+                        }
                     }
-                }
-                if (newest != null) {
-                    apply(newest);
+                    if (newest != null) {
+                        apply(newest);
+                    }
+                } catch (WakeupException stopping) {
+                    throw stopping;
+                } catch (RuntimeException e) {
+                    // A registry or broker outage must not end the watcher: inference would never swap again.
+                    failures.incrementAndGet();
+                    LOG.error("cannot read model '{}' versions ({}); still serving {}, reading them again in {} ms",
+                            modelName, e.toString(), serving.version(), RETRY_AFTER.toMillis());
+                    before.forEach(consumer::seek);
+                    pause(RETRY_AFTER);
                 }
             }
         } catch (WakeupException stopping) {
@@ -80,6 +99,24 @@ public final class ModelVersionWatcher implements Runnable, AutoCloseable {
     }
 
     /** Only the newest record of a poll matters: history is skipped, not loaded version by version. */
+    /** Waits before reading again; a close (which wakes the consumer up) ends the wait early. */
+    private void pause(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (running.get() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Times the versions could not be read (and were read again after a pause) since the watcher started. */
+    public long readFailures() {
+        return failures.get();
+    }
+
     private void apply(ModelVersion record) {
         latest.set(record);
         long target = record.getServingVersion();
