@@ -20,8 +20,6 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -56,30 +54,18 @@ final class ServiceCommands {
         a.requireAllUsed();
         Path dir = work != null ? Path.of(work) : java.nio.file.Files.createTempDirectory("groot-dev-");
         InMemorySchemaRegistry registry = InMemorySchemaRegistry.persistentAt(dir.resolve("schemas.jsonl"));
-        CountDownLatch stopping = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        // The JVM halts once its shutdown hooks return: this one waits until the broker is closed and the files gone.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping.countDown();
-            awaitQuietly(closed, Duration.ofSeconds(30));
-        }, "groot-dev-cluster-shutdown"));
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), work == null, port);
-             SchemaRegistryServer server = SchemaRegistryServer.start(registry, 0)) {
-            System.out.println("--bootstrap-servers " + broker.bootstrapServers() + " --schema-registry " + server.url());
-            stopping.await();
-        } finally {
-            if (work == null) {
-                Directories.deleteRecursively(dir);
+        // Closed (the broker stopped, the files gone) before the shutdown hook lets the JVM halt.
+        try (Shutdown shutdown = Shutdown.hook("groot-dev-cluster-shutdown", Duration.ofSeconds(30))) {
+            try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), work == null, port);
+                 SchemaRegistryServer server = SchemaRegistryServer.start(registry, 0)) {
+                System.out.println("--bootstrap-servers " + broker.bootstrapServers() + " --schema-registry "
+                        + server.url());
+                shutdown.stopping().await();
+            } finally {
+                if (work == null) {
+                    Directories.deleteRecursively(dir);
+                }
             }
-            closed.countDown();
-        }
-    }
-
-    private static void awaitQuietly(CountDownLatch latch, Duration patience) {
-        try {
-            latch.await(patience.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

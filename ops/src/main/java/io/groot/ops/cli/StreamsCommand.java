@@ -87,19 +87,10 @@ final class StreamsCommand {
         client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
 
         GrootSerdes serdes = new GrootSerdes(new RestSchemaRegistry(registryUrl));
-        CountDownLatch stopping = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        // The JVM halts once its shutdown hooks return: this one waits until this thread has closed the instance.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping.countDown();
-            try {
-                closed.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "groot-streams-shutdown"));
-        try (GrootStreamsApp app = new GrootStreamsApp(client, applicationId, stateDir, replication, threads, topics,
-                serdes, new LocalArtifactStore(artifacts), config)) {
+        // The instance is closed (resources close in reverse order) before the shutdown hook lets the JVM halt.
+        try (Shutdown shutdown = Shutdown.hook("groot-streams-shutdown", Duration.ofSeconds(60));
+             GrootStreamsApp app = new GrootStreamsApp(client, applicationId, stateDir, replication, threads, topics,
+                     serdes, new LocalArtifactStore(artifacts), config)) {
             app.start(Duration.ofMinutes(5));
             try (MetricsEndpoint metrics = metricsPort < 0 ? null : MetricsEndpoint.start(metricsHost, metricsPort)) {
                 if (metrics != null) {
@@ -107,10 +98,8 @@ final class StreamsCommand {
                 }
                 System.out.println("streams instance of " + applicationId + " running; stop with SIGTERM"
                         + (metrics == null ? "" : "; metrics at " + metrics.url()));
-                awaitStopOrFailure(stopping, () -> app.streams().state(), Duration.ofSeconds(1));
+                awaitStopOrFailure(shutdown.stopping(), () -> app.streams().state(), Duration.ofSeconds(1));
             }
-        } finally {
-            closed.countDown();
         }
     }
 

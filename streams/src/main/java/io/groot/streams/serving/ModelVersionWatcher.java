@@ -98,7 +98,6 @@ public final class ModelVersionWatcher implements Runnable, AutoCloseable {
         }
     }
 
-    /** Only the newest record of a poll matters: history is skipped, not loaded version by version. */
     /** Waits before reading again; a close (which wakes the consumer up) ends the wait early. */
     private void pause(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
@@ -117,6 +116,7 @@ public final class ModelVersionWatcher implements Runnable, AutoCloseable {
         return failures.get();
     }
 
+    /** Only the newest record of a poll matters: history is skipped, not loaded version by version. */
     private void apply(ModelVersion record) {
         latest.set(record);
         long target = record.getServingVersion();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 /**
  * An operator pins serving to an earlier version. The pin is a model-versions record of its own: it takes the next
@@ -38,13 +39,12 @@ public final class Rollback {
     public static ModelVersion publish(Properties clientConfig, String topic, AvroSerde<ModelVersion> serde,
                                        ArtifactStore artifacts, String model, long version, String reason)
             throws IOException {
-        ModelVersion checked = record(ModelVersionLog.readAll(clientConfig, topic, serde), model, version, reason,
-                Instant.now());
-        artifacts.get(checked.getServingArtifact());
+        Supplier<ModelVersion> pinFromLog = () -> record(ModelVersionLog.readAll(clientConfig, topic, serde), model,
+                version, reason, Instant.now());
+        artifacts.get(pinFromLog.get().getServingArtifact());
         try (VersionPublisher fencing = new VersionPublisher(clientConfig, StreamingTrainer.transactionalId(model),
                 artifacts, topic, serde)) {
-            return fencing.publish(record(ModelVersionLog.readAll(clientConfig, topic, serde), model, version, reason,
-                    Instant.now()), Map.of(), null);
+            return fencing.publish(pinFromLog.get(), Map.of(), null);
         }
     }
 

@@ -56,7 +56,7 @@ final class RollbackFollower implements AutoCloseable {
         while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
             read(Duration.ofMillis(100));
         }
-        return untaken != null && untaken.getVersion() > lastVersion;
+        return pinnedAbove(lastVersion);
     }
 
     /** {@link #arrived(long)}, waiting up to {@code patience} for a rollback that is not there yet. */
@@ -65,7 +65,7 @@ final class RollbackFollower implements AutoCloseable {
         boolean arrived = arrived(lastVersion);
         while (!arrived && System.nanoTime() < deadline) {
             read(Duration.ofMillis(100));
-            arrived = untaken != null && untaken.getVersion() > lastVersion;
+            arrived = pinnedAbove(lastVersion);
         }
         return arrived;
     }
@@ -73,10 +73,13 @@ final class RollbackFollower implements AutoCloseable {
     /** The newest rollback above {@code lastVersion} not taken yet among what has been fetched; does not wait. */
     Optional<ModelVersion> take(long lastVersion) {
         read(Duration.ZERO);
-        Optional<ModelVersion> taken = untaken != null && untaken.getVersion() > lastVersion
-                ? Optional.of(untaken) : Optional.empty();
+        Optional<ModelVersion> taken = pinnedAbove(lastVersion) ? Optional.of(untaken) : Optional.empty();
         untaken = null;
         return taken;
+    }
+
+    private boolean pinnedAbove(long lastVersion) {
+        return untaken != null && untaken.getVersion() > lastVersion;
     }
 
     private void read(Duration wait) {
