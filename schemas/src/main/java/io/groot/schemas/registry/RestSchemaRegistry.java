@@ -100,10 +100,10 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new SchemaRegistryException("schema registry at " + baseUrl + " unreachable: " + e, e);
+            throw new SchemaRegistryUnavailableException("schema registry at " + baseUrl + " unreachable: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SchemaRegistryException("interrupted calling the schema registry", e);
+            throw new SchemaRegistryUnavailableException("interrupted calling the schema registry", e);
         }
         return interpret(method, path, subject, response);
     }
@@ -124,7 +124,10 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         if (status == 404 && subject != null) {
             throw new UnknownSubjectException(subject, message);
         }
-        throw new SchemaRegistryException(method + " " + path + " answered HTTP " + status + ": " + message);
+        String failure = method + " " + path + " answered HTTP " + status + ": " + message;
+        // A server error or throttling says nothing about the request: it is worth asking again.
+        throw status / 100 == 5 || status == 429 ? new SchemaRegistryUnavailableException(failure)
+                : new SchemaRegistryException(failure);
     }
 
     private static JsonNode parse(String body) {
