@@ -5,6 +5,7 @@ import io.groot.schemas.serde.GrootSerdes;
 import io.groot.streams.accounting.AccountingReader;
 import io.groot.streams.accounting.LoopAccount;
 import io.groot.streams.candidates.CandidateGenerationTopology;
+import io.groot.streams.common.FailureBackoff;
 import io.groot.streams.join.RewardJoinTopology;
 import io.groot.streams.serving.ModelVersionWatcher;
 import io.groot.streams.serving.ServingModel;
@@ -62,9 +63,19 @@ public final class GrootStreamsApp implements AutoCloseable {
         this.streams = new KafkaStreams(topology,
                 streamsProperties(clientConfig, applicationId, stateDir, replication, streamThreads));
         // Bad records are dead-lettered, so what reaches here is an outage (registry, broker): retry from the last
-        // commit with a fresh thread rather than stop the instance.
+        // commit with a fresh thread rather than stop the instance. The pause (on the failed thread) keeps an outage
+        // from turning into a loop of thread replacements and state restores.
+        FailureBackoff backoff = new FailureBackoff(Duration.ofSeconds(1), Duration.ofSeconds(15),
+                Duration.ofMinutes(5));
         this.streams.setUncaughtExceptionHandler(error -> {
-            LOG.error("stream thread failed; replacing it, its tasks resume from their last commit", error);
+            Duration pause = backoff.afterFailure();
+            LOG.error("stream thread failed; replacing it in {} ms, its tasks resume from their last commit",
+                    pause.toMillis(), error);
+            try {
+                Thread.sleep(pause.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     }

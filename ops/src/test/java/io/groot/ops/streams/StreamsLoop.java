@@ -88,8 +88,13 @@ public final class StreamsLoop implements AutoCloseable {
 
     /** Starts an instance of the application (one stream thread) and waits until it processes. */
     public GrootStreamsApp startInstance(String instance) throws InterruptedException {
+        return startInstance(instance, serdes);
+    }
+
+    /** As above, with serdes of its own: a registry client whose caches the test's producer does not fill. */
+    public GrootStreamsApp startInstance(String instance, GrootSerdes instanceSerdes) throws InterruptedException {
         GrootStreamsApp app = new GrootStreamsApp(client, applicationId, work.resolve("state-" + instance), 1, 1,
-                topics, serdes, artifacts, config);
+                topics, instanceSerdes, artifacts, config);
         instances.add(app);
         app.start(Duration.ofSeconds(60));
         return app;

@@ -3,6 +3,7 @@ package io.groot.streams.common;
 import io.groot.schemas.DeadLetter;
 import io.groot.schemas.DeadLetterHeaders;
 import io.groot.schemas.TopicOffset;
+import io.groot.schemas.registry.SchemaRegistryUnavailableException;
 import io.groot.schemas.registry.UnknownSchemaException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
@@ -54,6 +55,9 @@ public final class DeadLetters {
      * reached, say) is rethrown: the record is retried after recovery, not dead-lettered.
      */
     public static String unreadableReason(RuntimeException e) {
+        if (e instanceof SchemaRegistryUnavailableException) {
+            throw e; // a registry failure is a SerializationException too, but the record is not at fault
+        }
         if (e instanceof UnknownSchemaException) {
             return "unknown-schema";
         }
