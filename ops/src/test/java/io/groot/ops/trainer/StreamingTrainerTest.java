@@ -11,6 +11,8 @@ import io.groot.schemas.PromotionStatus;
 import io.groot.schemas.Topics;
 import io.groot.schemas.TrainingBatch;
 import io.groot.schemas.registry.InMemorySchemaRegistry;
+import io.groot.schemas.registry.RestSchemaRegistry;
+import io.groot.schemas.registry.SchemaRegistryServer;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.streams.serving.ModelVersionWatcher;
 import io.groot.streams.serving.ServingModel;
@@ -42,6 +44,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +69,8 @@ class StreamingTrainerTest {
     private EmbeddedKafkaBroker broker;
     private final Properties client = new Properties();
     private final Topics topics = Topics.withPrefix("st.");
-    private final GrootSerdes serdes = new GrootSerdes(new InMemorySchemaRegistry());
+    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    private final GrootSerdes serdes = new GrootSerdes(registry);
     /** 64 contrast sets from version 1's candidates. */
     private List<ContrastSet> sets;
 
@@ -141,6 +145,36 @@ class StreamingTrainerTest {
         assertEquals(3L, third.getVersion());
         assertEquals(32.0, third.getMetrics().get("staleness.droppedTotal"));
         assertEquals(0.0, third.getMetrics().get("staleness.max"));
+    }
+
+    @Test
+    void batchesReadWhileTheSchemaRegistryIsDownWaitForItInsteadOfBeingSkipped() throws Exception {
+        SchemaRegistryServer server = SchemaRegistryServer.start(registry, 0);
+        int port = URI.create(server.url()).getPort();
+        RestSchemaRegistry trainerRegistry = new RestSchemaRegistry(server.url());
+        // The trainer can read model versions during the outage; it has never read a training batch.
+        trainerRegistry.schemaById(serdes.modelVersions().schemaId(topics.modelVersions()));
+        server.close();
+        try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
+                topics.modelVersions(), new GrootSerdes(trainerRegistry), artifacts(), config(1));
+             KafkaProducer<String, byte[]> producer = producer()) {
+            Thread thread = start(trainer);
+            send(producer, sets.subList(0, 32), "during-outage");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (trainer.registryWaits() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            server = SchemaRegistryServer.start(registry, port);
+            awaitPublished(trainer, thread, 1);
+            trainer.close();
+            thread.join(30_000);
+            assertTrue(trainer.registryWaits() >= 2, "the trainer met the outage: " + trainer.registryWaits());
+            assertEquals(0, trainer.unreadableBatches(), "no batch was skipped as unreadable");
+        } finally {
+            server.close();
+        }
+        ModelVersion second = ModelVersionLog.readAll(client, topics.modelVersions(), serdes.modelVersions()).get(1);
+        assertEquals(2, second.getTrainedThrough().get(0).getOffset(), "version 2 trained on both batches");
     }
 
     @Test

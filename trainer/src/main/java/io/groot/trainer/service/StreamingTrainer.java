@@ -5,6 +5,7 @@ import io.groot.schemas.ModelVersion;
 import io.groot.schemas.PromotionStatus;
 import io.groot.schemas.TopicOffset;
 import io.groot.schemas.TrainingBatch;
+import io.groot.schemas.registry.SchemaRegistryUnavailableException;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.trainer.artifact.ArtifactStore;
 import io.groot.trainer.model.Labeler;
@@ -14,6 +15,7 @@ import io.groot.trainer.reward.RewardFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -68,6 +70,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong droppedStale = new AtomicLong();
     private final AtomicLong unreadableBatches = new AtomicLong();
+    private final AtomicLong registryWaits = new AtomicLong();
     private long pendingSince;
     /** Nanoseconds spent decoding the pending sets' batches: with the rest, shows where a version's time goes. */
     private long decodeNanos;
@@ -126,8 +129,8 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
             LOG.info("trainer for '{}' resumes from version {} on {}", config.modelName(), serving.getServingVersion(),
                     labeler.device());
             while (running.get()) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    accept(record, serving.getServingVersion());
+                if (!acceptAll(consumer.poll(Duration.ofMillis(200)), serving.getServingVersion())) {
+                    sleep(1000);
                 }
                 Optional<ModelVersion> pinned = rollbacks.take(lastVersion);
                 if (pinned.isPresent()) {
@@ -172,12 +175,40 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
         }
     }
 
+    /**
+     * Takes the records in; false if the schema registry could not be asked about one. That record and every one
+     * after it are then read again from the next poll: skipping them would lose the training data.
+     */
+    private boolean acceptAll(ConsumerRecords<String, byte[]> records, long servingVersion) {
+        List<TopicPartition> partitions = new ArrayList<>(records.partitions());
+        for (int p = 0; p < partitions.size(); p++) {
+            for (ConsumerRecord<String, byte[]> record : records.records(partitions.get(p))) {
+                try {
+                    accept(record, servingVersion);
+                } catch (SchemaRegistryUnavailableException e) {
+                    registryWaits.incrementAndGet();
+                    LOG.warn("cannot read the training batch at {}-{}@{} while the schema registry is "
+                            + "unavailable; reading it again in a second: {}", record.topic(), record.partition(),
+                            record.offset(), e.getMessage());
+                    consumer.seek(partitions.get(p), record.offset());
+                    for (TopicPartition unread : partitions.subList(p + 1, partitions.size())) {
+                        consumer.seek(unread, records.records(unread).get(0).offset());
+                    }
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private void accept(ConsumerRecord<String, byte[]> record, long servingVersion) {
         TrainingBatch batch;
         long began = System.nanoTime();
         try {
             batch = serdes.trainingBatches().deserialize(record.topic(), record.value());
             decodeNanos += System.nanoTime() - began;
+        } catch (SchemaRegistryUnavailableException e) {
+            throw e;
         } catch (RuntimeException e) {
             unreadableBatches.incrementAndGet();
             LOG.error("skipping unreadable training batch at {}-{}@{}: {}", record.topic(), record.partition(),
@@ -340,6 +371,11 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
 
     public long unreadableBatches() {
         return unreadableBatches.get();
+    }
+
+    /** Times a training batch was read again because the schema registry was unavailable. */
+    public long registryWaits() {
+        return registryWaits.get();
     }
 
     private static void sleep(long millis) {
