@@ -3,10 +3,12 @@ package io.groot.connectors;
 import io.groot.schemas.RewardEvent;
 import io.groot.schemas.TextEvent;
 import io.groot.schemas.registry.RestSchemaRegistry;
+import io.groot.schemas.registry.SchemaRegistryUnavailableException;
 import io.groot.schemas.serde.AvroSerde;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 
@@ -30,6 +32,7 @@ import java.util.Map;
  * not the consumer group, says what was archived (exactly once).
  */
 public final class ArchiveSinkTask extends SinkTask {
+    private static final long REGISTRY_RETRY_MS = 1000;
     private Path root;
     private RestSchemaRegistry registry;
     private AvroSerde<TextEvent> texts;
@@ -96,7 +99,17 @@ public final class ArchiveSinkTask extends SinkTask {
                 continue; // already in the file (delivered again before the rewind took effect)
             }
             byte[] value = (byte[]) record.value();
-            String json = FeedbackJson.line(decode(record.topic(), value), coordinates(record));
+            String json;
+            try {
+                json = FeedbackJson.line(decode(record.topic(), value), coordinates(record));
+            } catch (SchemaRegistryUnavailableException e) {
+                // Connect delivers the batch again (the records already written are skipped above); failing the
+                // task instead would leave it stopped until someone restarts it.
+                context.timeout(REGISTRY_RETRY_MS);
+                throw new RetriableException("cannot archive " + tp + "@" + record.kafkaOffset()
+                        + " while the schema registry is unavailable; trying again in " + REGISTRY_RETRY_MS + " ms: "
+                        + e.getMessage(), e);
+            }
             try {
                 files.get(tp).write(ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8)));
             } catch (IOException e) {
