@@ -7,8 +7,10 @@ import io.groot.schemas.registry.SchemaRegistryUnavailableException;
 import io.groot.schemas.serde.AvroSerde;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 
@@ -109,6 +111,10 @@ public final class ArchiveSinkTask extends SinkTask {
                 throw new RetriableException("cannot archive " + tp + "@" + record.kafkaOffset()
                         + " while the schema registry is unavailable; trying again in " + REGISTRY_RETRY_MS + " ms: "
                         + e.getMessage(), e);
+            } catch (SerializationException | UnarchivableRecordException e) {
+                reportUnarchivable(record, e);
+                archivedThrough.put(tp, record.kafkaOffset());
+                continue;
             }
             try {
                 files.get(tp).write(ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -121,14 +127,43 @@ public final class ArchiveSinkTask extends SinkTask {
 
     /** Texts and rewards are told apart by their writer schema, so one task can archive both topics. */
     private com.fasterxml.jackson.databind.node.ObjectNode decode(String topic, byte[] value) {
-        String type = registry.schemaById(ByteBuffer.wrap(value, 1, 4).getInt()).getFullName();
+        if (value == null || value.length < 5 || value[0] != 0) {
+            throw new SerializationException("not in the schema-registry wire format: "
+                    + (value == null ? "no value" : value.length + " bytes"));
+        }
+        String type = registry.schemaById(AvroSerde.writerId(value)).getFullName();
         if (type.equals(TextEvent.getClassSchema().getFullName())) {
             return FeedbackJson.toJson(texts.deserialize(topic, value));
         }
         if (type.equals(RewardEvent.getClassSchema().getFullName())) {
             return FeedbackJson.toJson(rewards.deserialize(topic, value));
         }
-        throw new ConnectException("topic " + topic + " holds " + type + ": only texts and rewards are archived");
+        throw new UnarchivableRecordException("topic " + topic + " holds " + type
+                + ": only texts and rewards are archived");
+    }
+
+    /**
+     * A record that cannot be archived goes to Connect's dead-letter topic through the errant record reporter, the
+     * worker's own mechanism (errors.tolerance=all, errors.deadletterqueue.topic.name). Without one the task stops,
+     * as Connect's default errors.tolerance=none asks, with a message that says how to keep it going.
+     */
+    private void reportUnarchivable(SinkRecord record, RuntimeException e) {
+        ErrantRecordReporter reporter = context.errantRecordReporter();
+        if (reporter == null) {
+            throw new ConnectException("cannot archive " + record.topic() + "-" + record.kafkaPartition() + "@"
+                    + record.kafkaOffset() + ": " + e.getMessage() + "; set errors.tolerance=all and "
+                    + "errors.deadletterqueue.topic.name to send such records to a dead-letter topic and go on", e);
+        }
+        reporter.report(record, e);
+    }
+
+    /** A record of a type the archive does not hold. */
+    static final class UnarchivableRecordException extends ConnectException {
+        private static final long serialVersionUID = 1L;
+
+        UnarchivableRecordException(String message) {
+            super(message);
+        }
     }
 
     private static Map<String, Object> coordinates(SinkRecord record) {
