@@ -30,6 +30,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * The streams side of the loop as one Kafka Streams application (candidate generation and reward join are
@@ -99,6 +100,15 @@ public final class GrootStreamsApp implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100); // low latency unless told otherwise
+        boolean sessionTimeoutSet = Stream.of("", StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX)
+                .anyMatch(prefix -> clientConfig.containsKey(prefix + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
+        if (!sessionTimeoutSet) {
+            // A stream thread replaced after a failure does not leave the group, so its successor's rebalance waits
+            // out the old member's session: 44 s of no processing under the consumer default of 45 s
+            // (RegistryOutageTest). 10 s was Kafka Streams' own default before 3.0.
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
+        }
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replication);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
