@@ -5,7 +5,7 @@ import io.groot.schemas.serde.GrootSerdes;
 import io.groot.streams.accounting.AccountingReader;
 import io.groot.streams.accounting.LoopAccount;
 import io.groot.streams.candidates.CandidateGenerationTopology;
-import io.groot.streams.common.FailureBackoff;
+import io.groot.streams.common.StreamThreadFailureHandler;
 import io.groot.streams.join.RewardJoinTopology;
 import io.groot.streams.serving.ModelVersionWatcher;
 import io.groot.streams.serving.ServingModel;
@@ -52,6 +52,14 @@ public final class GrootStreamsApp implements AutoCloseable {
     public GrootStreamsApp(Properties clientConfig, String applicationId, Path stateDir, int replication,
                            int streamThreads, Topics topics, GrootSerdes serdes, ArtifactStore artifacts,
                            LoopConfig config) {
+        this(clientConfig, applicationId, stateDir, replication, streamThreads, topics, serdes, artifacts, config,
+                new StreamThreadFailureHandler(StreamThreadFailureHandler.DEFAULT_MAX_IN_A_ROW));
+    }
+
+    /** @param threadFailures what happens to a stream thread that failed */
+    public GrootStreamsApp(Properties clientConfig, String applicationId, Path stateDir, int replication,
+                           int streamThreads, Topics topics, GrootSerdes serdes, ArtifactStore artifacts,
+                           LoopConfig config, StreamsUncaughtExceptionHandler threadFailures) {
         this.clientConfig = clientConfig;
         this.applicationId = applicationId;
         this.topics = topics;
@@ -63,22 +71,7 @@ public final class GrootStreamsApp implements AutoCloseable {
         Topology topology = topology(topics, serdes, serving, config);
         this.streams = new KafkaStreams(topology,
                 streamsProperties(clientConfig, applicationId, stateDir, replication, streamThreads));
-        // Bad records are dead-lettered, so what reaches here is an outage (registry, broker): retry from the last
-        // commit with a fresh thread rather than stop the instance. The pause (on the failed thread) keeps an outage
-        // from turning into a loop of thread replacements and state restores.
-        FailureBackoff backoff = new FailureBackoff(Duration.ofSeconds(1), Duration.ofSeconds(15),
-                Duration.ofMinutes(5));
-        this.streams.setUncaughtExceptionHandler(error -> {
-            Duration pause = backoff.afterFailure();
-            LOG.error("stream thread failed; replacing it in {} ms, its tasks resume from their last commit",
-                    pause.toMillis(), error);
-            try {
-                Thread.sleep(pause.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        this.streams.setUncaughtExceptionHandler(threadFailures);
     }
 
     /** The application id the command line uses for a model unless told otherwise. */

@@ -7,6 +7,7 @@ import io.groot.schemas.registry.RestSchemaRegistry;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.streams.GrootStreamsApp;
 import io.groot.streams.LoopConfig;
+import io.groot.streams.common.StreamThreadFailureHandler;
 import io.groot.streams.join.FeedbackPolicy;
 import io.groot.trainer.artifact.LocalArtifactStore;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -50,6 +51,10 @@ final class StreamsCommand {
               --inference-wait-ms N      a partial batch waits at most this long [20]
               --inference-pipeline N     batches a task hands to the model before waiting; 0 = on the stream
                                          thread [1]
+              --max-thread-failures N    a stream thread that fails (an outage) is replaced after a pause of
+                                         1 s doubling to 15 s; after N failures in a row (no 5 min without
+                                         one) the instance stops with an error, for its supervisor to restart
+                                         [10]
               --metrics-port N           Prometheus scrape endpoint at http://<metrics-host>:N/metrics [off]
               --metrics-host H           interface the endpoint listens on [127.0.0.1]
               --kafka KEY=VALUE          extra Kafka client setting, repeatable (security.protocol, sasl.*, ssl.*)
@@ -79,6 +84,7 @@ final class StreamsCommand {
         Topics topics = Topics.withPrefix(a.string("topic-prefix", "groot."));
         int threads = a.integer("threads", 1);
         int replication = a.integer("replication", 1);
+        int maxThreadFailures = a.integer("max-thread-failures", StreamThreadFailureHandler.DEFAULT_MAX_IN_A_ROW);
         int metricsPort = a.integer("metrics-port", -1);
         String metricsHost = a.string("metrics-host", "127.0.0.1");
         Properties client = new Properties();
@@ -90,7 +96,8 @@ final class StreamsCommand {
         // The instance is closed (resources close in reverse order) before the shutdown hook lets the JVM halt.
         try (Shutdown shutdown = Shutdown.hook("groot-streams-shutdown", Duration.ofSeconds(60));
              GrootStreamsApp app = new GrootStreamsApp(client, applicationId, stateDir, replication, threads, topics,
-                     serdes, new LocalArtifactStore(artifacts), config)) {
+                     serdes, new LocalArtifactStore(artifacts), config,
+                     new StreamThreadFailureHandler(maxThreadFailures))) {
             app.start(Duration.ofMinutes(5));
             try (MetricsEndpoint metrics = metricsPort < 0 ? null : MetricsEndpoint.start(metricsHost, metricsPort)) {
                 if (metrics != null) {

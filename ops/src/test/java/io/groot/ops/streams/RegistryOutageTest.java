@@ -7,8 +7,12 @@ import io.groot.schemas.registry.InMemorySchemaRegistry;
 import io.groot.schemas.registry.RestSchemaRegistry;
 import io.groot.schemas.registry.SchemaRegistryServer;
 import io.groot.schemas.serde.GrootSerdes;
+import io.groot.streams.GrootStreamsApp;
 import io.groot.streams.accounting.Accounting;
 import io.groot.streams.accounting.LoopAccount;
+import io.groot.streams.common.FailureBackoff;
+import io.groot.streams.common.StreamThreadFailureHandler;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +44,8 @@ class RegistryOutageTest {
              StreamsLoop loop = new StreamsLoop(broker.bootstrapServers(), work, "outage", 1,
                      FeedbackOrderPropertyTest.config(), new RestSchemaRegistry(server.url()))) {
             // The instance's own registry client: it has looked nothing up that the test's producer wrote.
-            loop.startInstance("only", new GrootSerdes(new RestSchemaRegistry(server.url())));
+            loop.startInstance("only", new GrootSerdes(new RestSchemaRegistry(server.url())),
+                    new StreamThreadFailureHandler(StreamThreadFailureHandler.DEFAULT_MAX_IN_A_ROW));
             long t = System.currentTimeMillis();
             // One bad record while the registry is up: the instance now knows the dead-letter schema's id, so a
             // good record taken for malformed during the outage could be dead-lettered.
@@ -71,6 +76,36 @@ class RegistryOutageTest {
             assertEquals(1, books.get(Accounting.TEXTS_DEAD_LETTERED), "only the bad record is a dead letter");
             assertEquals(0, books.get(Accounting.REWARDS_DEAD_LETTERED));
             assertEquals(List.of("malformed-record"), loop.deadLetters().stream().map(DeadLetter::getReason).toList());
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void aRegistryThatStaysDownShutsTheInstanceDownOnceItsThreadFailedMoreTimesInARowThanAllowed(@TempDir Path work)
+            throws Exception {
+        SchemaRegistryServer server = SchemaRegistryServer.start(new InMemorySchemaRegistry(), 0);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), false, 0);
+             StreamsLoop loop = new StreamsLoop(broker.bootstrapServers(), work, "down", 1,
+                     FeedbackOrderPropertyTest.config(), new RestSchemaRegistry(server.url()))) {
+            GrootStreamsApp app = loop.startInstance("only", new GrootSerdes(new RestSchemaRegistry(server.url())),
+                    new StreamThreadFailureHandler(new FailureBackoff(Duration.ofMillis(100), Duration.ofMillis(100),
+                            Duration.ofMinutes(5)), 2));
+            long t = System.currentTimeMillis();
+            byte[] text = loop.text("r0", StreamsLoop.TOKENS, t);
+            server.close();
+            loop.send(loop.topics.texts(), "r0", text, t);
+            loop.flush();
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (app.streams().state() != KafkaStreams.State.ERROR && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(KafkaStreams.State.ERROR, app.streams().state(),
+                    "two replacements allowed, the third failure shuts the instance down");
+            LoopAccount books = loop.account();
+            assertEquals(0, books.get(Accounting.TEXTS_DEAD_LETTERED), "the text waits: " + books.counts());
+            assertEquals(0, books.get(Accounting.TEXTS_CANDIDATES));
         } finally {
             server.close();
         }

@@ -13,6 +13,7 @@ import io.groot.streams.GrootStreamsApp;
 import io.groot.streams.LoopConfig;
 import io.groot.streams.accounting.AccountingReader;
 import io.groot.streams.accounting.LoopAccount;
+import io.groot.streams.common.StreamThreadFailureHandler;
 import io.groot.trainer.artifact.LocalArtifactStore;
 import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.LabelerConfig;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -88,13 +90,18 @@ public final class StreamsLoop implements AutoCloseable {
 
     /** Starts an instance of the application (one stream thread) and waits until it processes. */
     public GrootStreamsApp startInstance(String instance) throws InterruptedException {
-        return startInstance(instance, serdes);
+        return startInstance(instance, serdes,
+                new StreamThreadFailureHandler(StreamThreadFailureHandler.DEFAULT_MAX_IN_A_ROW));
     }
 
-    /** As above, with serdes of its own: a registry client whose caches the test's producer does not fill. */
-    public GrootStreamsApp startInstance(String instance, GrootSerdes instanceSerdes) throws InterruptedException {
+    /**
+     * As above, with serdes of its own (a registry client whose caches the test's producer does not fill) and
+     * its own handling of failed stream threads.
+     */
+    public GrootStreamsApp startInstance(String instance, GrootSerdes instanceSerdes,
+                                         StreamsUncaughtExceptionHandler threadFailures) throws InterruptedException {
         GrootStreamsApp app = new GrootStreamsApp(client, applicationId, work.resolve("state-" + instance), 1, 1,
-                topics, instanceSerdes, artifacts, config);
+                topics, instanceSerdes, artifacts, config, threadFailures);
         instances.add(app);
         app.start(Duration.ofSeconds(60));
         return app;

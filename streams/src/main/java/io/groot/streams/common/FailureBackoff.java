@@ -14,6 +14,7 @@ public final class FailureBackoff {
     private final LongSupplier nanoTime;
     private Duration last;
     private long lastFailureNanos;
+    private int inARow;
 
     public FailureBackoff(Duration first, Duration max, Duration quiet) {
         this(first, max, quiet, System::nanoTime);
@@ -29,10 +30,16 @@ public final class FailureBackoff {
     /** Records a failure and returns how long to pause before the next try. */
     public synchronized Duration afterFailure() {
         long now = nanoTime.getAsLong();
-        boolean inARow = last != null && now - lastFailureNanos < quiet.toNanos();
-        last = inARow ? min(last.multipliedBy(2), max) : first;
+        boolean follows = last != null && now - lastFailureNanos < quiet.toNanos();
+        last = follows ? min(last.multipliedBy(2), max) : first;
+        inARow = follows ? inARow + 1 : 1;
         lastFailureNanos = now;
         return last;
+    }
+
+    /** Failures so far without a quiet period between them, the last one included. */
+    public synchronized int failuresInARow() {
+        return inARow;
     }
 
     private static Duration min(Duration a, Duration b) {

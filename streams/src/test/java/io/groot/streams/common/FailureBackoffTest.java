@@ -20,7 +20,9 @@ class FailureBackoffTest {
         assertEquals(Duration.ofSeconds(4), backoff.afterFailure());
         assertEquals(Duration.ofSeconds(5), backoff.afterFailure(), "capped");
         assertEquals(Duration.ofSeconds(5), backoff.afterFailure());
+        assertEquals(5, backoff.failuresInARow());
         now.addAndGet(Duration.ofMinutes(1).toNanos());
         assertEquals(Duration.ofSeconds(1), backoff.afterFailure(), "a minute without failures starts over");
+        assertEquals(1, backoff.failuresInARow());
     }
 }
