@@ -22,7 +22,9 @@ acl "${@:1}" --add --allow-principal User:groot-streams --operation Describe --t
 # Trainer: batches in, versions out, one transaction for both.
 acl "${@:1}" --add --allow-principal User:groot-trainer --operation Read --topic "${PREFIX}training-batches" \
   --topic "${PREFIX}model-versions" --group "groot-trainer-${MODEL}"
-acl "${@:1}" --add --allow-principal User:groot-trainer --operation Write --topic "${PREFIX}model-versions"
+# Versions, and the dead letters of training batches it cannot read, written with the offsets past them.
+acl "${@:1}" --add --allow-principal User:groot-trainer --operation Write --topic "${PREFIX}model-versions" \
+  --topic "${PREFIX}dead-letters"
 acl "${@:1}" --add --allow-principal User:groot-trainer --operation All --resource-pattern-type prefixed \
   --transactional-id "groot-trainer-${MODEL}" --transactional-id "groot-initial-${MODEL}"
 # Connect: the sources write texts, rewards and dead letters; the archive sink reads texts and rewards.

@@ -2,8 +2,10 @@ package io.groot.connectors;
 
 import io.groot.schemas.DeadLetter;
 import io.groot.schemas.DeadLetterHeaders;
+import io.groot.schemas.DeadLetterRecords;
 import io.groot.schemas.RewardEvent;
 import io.groot.schemas.TextEvent;
+import io.groot.schemas.TopicOffset;
 import io.groot.schemas.registry.RestSchemaRegistry;
 import io.groot.schemas.serde.AvroSerde;
 import org.apache.kafka.connect.data.Schema;
@@ -13,7 +15,6 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -95,12 +96,9 @@ public final class LabelledFileSourceTask extends SourceTask {
         Map<String, String> partition = partitions.get(current);
         Map<String, Long> offset = Map.of(LINES, entry.position());
         if (entry.isMalformed()) {
-            DeadLetter letter = DeadLetter.newBuilder()
-                    .setOriginalValue(ByteBuffer.wrap(entry.raw().getBytes(StandardCharsets.UTF_8)))
-                    .setReason("malformed-line")
-                    .setError(paths.get(current) + ":" + entry.line() + ": " + entry.error())
-                    .setSourceTopic("file:" + paths.get(current)).setSourcePartition(-1)
-                    .setSourceOffset(entry.line()).setFailedAt(Instant.now()).build();
+            DeadLetter letter = DeadLetterRecords.of(entry.raw().getBytes(StandardCharsets.UTF_8), "malformed-line",
+                    paths.get(current) + ":" + entry.line() + ": " + entry.error(),
+                    new TopicOffset("file:" + paths.get(current), -1, entry.line()));
             String topic = config.getString(FileSourceConfig.DEAD_LETTER_TOPIC);
             ConnectHeaders headers = new ConnectHeaders();
             DeadLetterHeaders.of(letter).forEach(headers::addString);

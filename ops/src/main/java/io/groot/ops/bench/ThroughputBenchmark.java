@@ -300,8 +300,7 @@ public final class ThroughputBenchmark {
                 TrainerConfig config = new TrainerConfig(MODEL, "bench-trainer-" + run, half, Duration.ofMinutes(5),
                         half, 1, d.batchSize(), d.learningRate(), d.objective(), Integer.MAX_VALUE,
                         d.gateTolerance(), d.rewardFunction(), d.maxStaleness(), d.seed());
-                try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
-                        topics.modelVersions(), serdes, artifacts, config)) {
+                try (StreamingTrainer trainer = new StreamingTrainer(client, topics, serdes, artifacts, config)) {
                     // The second half is encoded beforehand and sent the moment version 2 is out, so the timed cycle
                     // (publishing version 2 to publishing version 3) holds the trainer's work, not this producer's.
                     List<ProducerRecord<String, byte[]>> secondHalf = batchRecords(serdes, topics,

@@ -106,8 +106,7 @@ final class ServiceCommands {
                 .withMaxWait(Duration.ofMillis(a.longNumber("max-wait-ms", d.maxWait().toMillis())))
                 .withMaxStaleness(a.longNumber("max-staleness", d.maxStaleness()));
         a.requireAllUsed();
-        try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(), topics.modelVersions(),
-                serdes, artifacts, config)) {
+        try (StreamingTrainer trainer = new StreamingTrainer(client, topics, serdes, artifacts, config)) {
             Runtime.getRuntime().addShutdownHook(new Thread(trainer::close, "groot-trainer-shutdown"));
             System.out.println("trainer for '" + config.modelName() + "' running; stop with SIGTERM");
             runUntilDone(trainer, "groot-trainer");

@@ -99,8 +99,7 @@ public final class ContinuousLearningDemo {
 
             try (GrootStreamsApp app = new GrootStreamsApp(client, GrootStreamsApp.defaultApplicationId(options.modelName()),
                     work.resolve("streams-state"), 1, options.partitions(), topics, serdes, artifacts, loop);
-                 StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
-                         topics.modelVersions(), serdes, artifacts, trainerConfig);
+                 StreamingTrainer trainer = new StreamingTrainer(client, topics, serdes, artifacts, trainerConfig);
                  LoopMonitor monitor = new LoopMonitor(client, topics, serdes, initial);
                  FeedbackSimulator feedback = new FeedbackSimulator(client, serdes, topics.texts(), topics.rewards(),
                          options.maxFeedbackDelay(), options.duplicateRate(), options.seed());

@@ -6,8 +6,10 @@ import io.groot.ops.demo.InitialModel;
 import io.groot.ops.demo.SampleCorpus;
 import io.groot.schemas.ArtifactRef;
 import io.groot.schemas.ContrastSet;
+import io.groot.schemas.DeadLetter;
 import io.groot.schemas.ModelVersion;
 import io.groot.schemas.PromotionStatus;
+import io.groot.schemas.TopicReader;
 import io.groot.schemas.Topics;
 import io.groot.schemas.TrainingBatch;
 import io.groot.schemas.registry.InMemorySchemaRegistry;
@@ -45,6 +47,8 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,6 +60,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,8 +106,7 @@ class StreamingTrainerTest {
         Properties trainerClient = new Properties();
         trainerClient.putAll(client);
         trainerClient.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, MAX_POLL_INTERVAL_MS);
-        try (StreamingTrainer trainer = new StreamingTrainer(trainerClient, topics.trainingBatches(),
-                topics.modelVersions(), serdes, artifacts(), config(30));
+        try (StreamingTrainer trainer = new StreamingTrainer(trainerClient, topics, serdes, artifacts(), config(30));
              KafkaProducer<String, byte[]> producer = producer()) {
             Thread thread = start(trainer);
             for (int version = 0; version < 2; version++) {
@@ -127,8 +131,7 @@ class StreamingTrainerTest {
 
     @Test
     void setsFromVersionsFurtherBehindTheServingOneThanTheMaxStalenessAreDroppedAndCounted() throws Exception {
-        try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
-                topics.modelVersions(), serdes, artifacts(), config(1).withMaxStaleness(0));
+        try (StreamingTrainer trainer = new StreamingTrainer(client, topics, serdes, artifacts(), config(1).withMaxStaleness(0));
              KafkaProducer<String, byte[]> producer = producer()) {
             Thread thread = start(trainer);
             send(producer, sets.subList(0, 32), "fresh");
@@ -155,8 +158,7 @@ class StreamingTrainerTest {
         // The trainer can read model versions during the outage; it has never read a training batch.
         trainerRegistry.schemaById(serdes.modelVersions().schemaId(topics.modelVersions()));
         server.close();
-        try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
-                topics.modelVersions(), new GrootSerdes(trainerRegistry), artifacts(), config(1));
+        try (StreamingTrainer trainer = new StreamingTrainer(client, topics, new GrootSerdes(trainerRegistry), artifacts(), config(1));
              KafkaProducer<String, byte[]> producer = producer()) {
             Thread thread = start(trainer);
             send(producer, sets.subList(0, 32), "during-outage");
@@ -178,9 +180,56 @@ class StreamingTrainerTest {
     }
 
     @Test
+    void unreadableBatchesAreDeadLetteredOnceWithTheOffsetsPastThemAloneOrWithTheNextVersion() throws Exception {
+        byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
+        try (StreamingTrainer trainer = new StreamingTrainer(client, topics, serdes, artifacts(), config(1));
+             KafkaProducer<String, byte[]> producer = producer()) {
+            Thread thread = start(trainer);
+            producer.send(new ProducerRecord<>(topics.trainingBatches(), "alone", garbage));
+            producer.flush();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (deadLetters().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(1, deadLetters().size(), "a dead letter with no sets pending is written at once");
+            assertEquals(0, trainer.publishedVersions());
+
+            // Now among sets that wait for the version: the dead letter goes in the version's transaction.
+            send(producer, sets.subList(0, 16), "first-half");
+            producer.send(new ProducerRecord<>(topics.trainingBatches(), "among-sets", garbage));
+            send(producer, sets.subList(16, 32), "second-half");
+            awaitPublished(trainer, thread, 1);
+            trainer.close();
+            thread.join(30_000);
+            assertEquals(2, trainer.unreadableBatches());
+        }
+        List<DeadLetter> letters = deadLetters();
+        assertEquals(List.of(0L, 2L), letters.stream().map(DeadLetter::getSourceOffset).toList(),
+                "each unreadable batch once, in order");
+        for (DeadLetter letter : letters) {
+            assertEquals(StreamingTrainer.UNREADABLE_BATCH, letter.getReason());
+            assertEquals(topics.trainingBatches(), letter.getSourceTopic());
+            assertArrayEquals(garbage, bytes(letter.getOriginalValue()));
+        }
+        ModelVersion second = ModelVersionLog.readAll(client, topics.modelVersions(), serdes.modelVersions()).get(1);
+        assertEquals(4, second.getTrainedThrough().get(0).getOffset(), "version 2 committed past both");
+        assertEquals(32.0, second.getMetrics().get("train.examples") + second.getMetrics().get("gate.examples"),
+                "every set of the readable batches trained or judged");
+    }
+
+    private List<DeadLetter> deadLetters() {
+        return TopicReader.readCommitted(client, topics.deadLetters(), serdes.deadLetters().deserializer());
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
+    }
+
+    @Test
     void aRollbackWhileAVersionTrainsPinsServingAndTheNextVersionTrainsFromThePinnedOne() throws Exception {
-        try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
-                topics.modelVersions(), serdes, artifacts(), config(30));
+        try (StreamingTrainer trainer = new StreamingTrainer(client, topics, serdes, artifacts(), config(30));
              KafkaProducer<String, byte[]> producer = producer();
              ServingModel serving = new ServingModel();
              ModelVersionWatcher watcher = new ModelVersionWatcher(client, topics.modelVersions(), "slots",
@@ -206,8 +255,7 @@ class StreamingTrainerTest {
     @Test
     void aRollbackCommittedWhileAVersionIsBeingPublishedFencesThatVersionInsteadOfLandingBehindIt() throws Exception {
         GatedArtifactStore gated = new GatedArtifactStore(artifacts());
-        try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
-                topics.modelVersions(), serdes, gated, config(1));
+        try (StreamingTrainer trainer = new StreamingTrainer(client, topics, serdes, gated, config(1));
              KafkaProducer<String, byte[]> producer = producer()) {
             Thread thread = start(trainer);
             send(producer, sets.subList(0, 32), "first");
@@ -240,8 +288,7 @@ class StreamingTrainerTest {
     @Test
     void aTrainerFencedWithoutARollbackStopsRatherThanFightAnotherTrainerForItsTransactionalId() throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        try (StreamingTrainer trainer = new StreamingTrainer(client, topics.trainingBatches(),
-                topics.modelVersions(), serdes, artifacts(), config(1));
+        try (StreamingTrainer trainer = new StreamingTrainer(client, topics, serdes, artifacts(), config(1));
              KafkaProducer<String, byte[]> producer = producer()) {
             Thread thread = new Thread(trainer, "st-trainer");
             thread.setUncaughtExceptionHandler((t, e) -> failure.set(e));

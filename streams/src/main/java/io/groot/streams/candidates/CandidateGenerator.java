@@ -1,6 +1,7 @@
 package io.groot.streams.candidates;
 
 import io.groot.schemas.CandidateSet;
+import io.groot.schemas.DeadLetterRecords;
 import io.groot.schemas.TextEvent;
 import io.groot.schemas.TopicOffset;
 import io.groot.schemas.serde.AvroSerde;
@@ -208,7 +209,7 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             List<Routed<CandidateSet>> dead = new ArrayList<>(batchTexts.size());
             for (Buffered text : batchTexts) {
-                dead.add(Routed.dead(DeadLetters.of(bytes(text.pending()), "inference-failed", cause.toString(),
+                dead.add(Routed.dead(DeadLetterRecords.of(bytes(text.pending()), "inference-failed", cause.toString(),
                         text.pending().getSource())));
             }
             return dead;

@@ -2,6 +2,7 @@ package io.groot.streams.common;
 
 import io.groot.schemas.DeadLetter;
 import io.groot.schemas.DeadLetterHeaders;
+import io.groot.schemas.DeadLetterRecords;
 import io.groot.schemas.TopicOffset;
 import io.groot.schemas.registry.SchemaRegistryUnavailableException;
 import io.groot.schemas.registry.UnknownSchemaException;
@@ -17,9 +18,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,20 +33,8 @@ public final class DeadLetters {
     }
 
     public static DeadLetter of(byte[] original, String reason, String error, Optional<RecordMetadata> source) {
-        return of(original, reason, error, source.map(m -> new TopicOffset(m.topic(), m.partition(), m.offset()))
-                .orElse(null));
-    }
-
-    /** @param source where the original record was read, or null if unknown */
-    public static DeadLetter of(byte[] original, String reason, String error, TopicOffset source) {
-        return DeadLetter.newBuilder()
-                .setOriginalValue(original == null ? null : ByteBuffer.wrap(original))
-                .setReason(reason).setError(error)
-                .setSourceTopic(source == null ? "" : source.getTopic())
-                .setSourcePartition(source == null ? -1 : source.getPartition())
-                .setSourceOffset(source == null ? -1L : source.getOffset())
-                .setFailedAt(Instant.now())
-                .build();
+        return DeadLetterRecords.of(original, reason, error, source
+                .map(m -> new TopicOffset(m.topic(), m.partition(), m.offset())).orElse(null));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.groot.streams.join;
 import io.groot.schemas.CandidateSet;
 import io.groot.schemas.ContrastSet;
 import io.groot.schemas.DeadLetter;
+import io.groot.schemas.DeadLetterRecords;
 import io.groot.schemas.RewardEvent;
 import io.groot.schemas.TopicOffset;
 import io.groot.schemas.serde.AvroSerde;
@@ -284,7 +285,7 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
 
     private void deadLetter(String requestId, PendingRecord feedbackRecord, String reason, String error) {
         accounting.deadLettered(Accounting.REWARDS_DEAD_LETTERED, reason);
-        DeadLetter letter = DeadLetters.of(bytes(feedbackRecord), reason, error, feedbackRecord.getSource());
+        DeadLetter letter = DeadLetterRecords.of(bytes(feedbackRecord), reason, error, feedbackRecord.getSource());
         RecordHeaders headers = new RecordHeaders();
         DeadLetters.annotate(headers, letter);
         context.forward(new Record<>(requestId, Routed.dead(letter), context.currentStreamTimeMs(), headers));

@@ -1,9 +1,13 @@
 package io.groot.trainer.service;
 
 import io.groot.schemas.ContrastSet;
+import io.groot.schemas.DeadLetter;
+import io.groot.schemas.DeadLetterHeaders;
+import io.groot.schemas.DeadLetterRecords;
 import io.groot.schemas.ModelVersion;
 import io.groot.schemas.PromotionStatus;
 import io.groot.schemas.TopicOffset;
+import io.groot.schemas.Topics;
 import io.groot.schemas.TrainingBatch;
 import io.groot.schemas.registry.SchemaRegistryUnavailableException;
 import io.groot.schemas.serde.GrootSerdes;
@@ -18,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -26,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -55,10 +61,13 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamingTrainer.class);
     /** How long a fenced trainer waits for the rollback that fenced it before it takes itself for a zombie. */
     private static final Duration FENCED_PATIENCE = Duration.ofSeconds(30);
+    /** The dead-letter reason of a training batch the trainer cannot read. */
+    public static final String UNREADABLE_BATCH = "unreadable-training-batch";
 
     private final Properties clientConfig;
     private final String batchesTopic;
     private final String versionsTopic;
+    private final String deadLettersTopic;
     private final GrootSerdes serdes;
     private final ArtifactStore store;
     private final TrainerConfig config;
@@ -66,6 +75,8 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<ContrastSet> pending = new ArrayList<>();
+    /** Dead letters of unreadable batches, written with the offsets past them (see {@link #commitDeadLetters}). */
+    private final List<ProducerRecord<String, byte[]>> deadLetters = new ArrayList<>();
     private final Map<TopicPartition, OffsetAndMetadata> consumed = new HashMap<>();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong droppedStale = new AtomicLong();
@@ -83,11 +94,12 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
     /** Publishes versions under {@link #transactionalId}; replaced after a rollback fenced it. */
     private VersionPublisher publisher;
 
-    public StreamingTrainer(Properties clientConfig, String batchesTopic, String versionsTopic, GrootSerdes serdes,
+    public StreamingTrainer(Properties clientConfig, Topics topics, GrootSerdes serdes,
                             ArtifactStore store, TrainerConfig config) {
         this.clientConfig = clientConfig;
-        this.batchesTopic = batchesTopic;
-        this.versionsTopic = versionsTopic;
+        this.batchesTopic = topics.trainingBatches();
+        this.versionsTopic = topics.modelVersions();
+        this.deadLettersTopic = topics.deadLetters();
         this.serdes = serdes;
         this.store = store;
         this.config = config;
@@ -131,6 +143,9 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
             while (running.get()) {
                 if (!acceptAll(consumer.poll(Duration.ofMillis(200)), serving.getServingVersion())) {
                     sleep(1000);
+                }
+                if (pending.isEmpty() && !deadLetters.isEmpty()) {
+                    commitDeadLetters(rollbacks, lastVersion);
                 }
                 Optional<ModelVersion> pinned = rollbacks.take(lastVersion);
                 if (pinned.isPresent()) {
@@ -210,8 +225,9 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
         } catch (SchemaRegistryUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
+            deadLetters.add(deadLetter(record, e));
             unreadableBatches.incrementAndGet();
-            LOG.error("skipping unreadable training batch at {}-{}@{}: {}", record.topic(), record.partition(),
+            LOG.error("dead-lettering unreadable training batch at {}-{}@{}: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
             batch = null;
         }
@@ -228,6 +244,44 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
             pendingSince = System.currentTimeMillis();
         }
         consumed.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+    }
+
+    /** The dead letter of a batch that cannot be read, with its bytes and where it was read. */
+    private ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> record, RuntimeException e) {
+        DeadLetter letter = DeadLetterRecords.of(record.value(), UNREADABLE_BATCH, String.valueOf(e.getMessage()),
+                new TopicOffset(record.topic(), record.partition(), record.offset()));
+        ProducerRecord<String, byte[]> out = new ProducerRecord<>(deadLettersTopic, record.key(),
+                serdes.deadLetters().serialize(deadLettersTopic, letter));
+        DeadLetterHeaders.of(letter).forEach((name, value) ->
+                out.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+        return out;
+    }
+
+    /**
+     * Dead letters with no sets pending commit at once, with the offsets past them; otherwise they go with the next
+     * version, in its transaction (a crash before either reads the batches again and writes them once).
+     */
+    private void commitDeadLetters(RollbackFollower rollbacks, long lastVersion) {
+        try {
+            publisher.commit(List.copyOf(deadLetters), Map.copyOf(consumed), consumer.groupMetadata());
+            deadLetters.clear();
+        } catch (VersionPublisher.FencedException fenced) {
+            awaitRollbackAfter(fenced, rollbacks, lastVersion);
+            LOG.info("a rollback fenced the trainer as it wrote dead letters; they are written again after it");
+        }
+    }
+
+    /**
+     * A fenced publisher means a rollback took the trainer's transactional id (its pin follows within moments), or
+     * another trainer of the model did: then this one stops.
+     */
+    private void awaitRollbackAfter(VersionPublisher.FencedException fenced, RollbackFollower rollbacks,
+                                    long lastVersion) {
+        if (!rollbacks.arrived(lastVersion, FENCED_PATIENCE)) {
+            throw new IllegalStateException("transactional id '" + transactionalId(config.modelName())
+                    + "' was taken and no rollback followed within " + FENCED_PATIENCE.toSeconds() + " s: "
+                    + "another trainer of '" + config.modelName() + "' runs; this one stops", fenced);
+        }
     }
 
     private boolean ready() {
@@ -280,17 +334,15 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
                 config.trainingSettings());
         ModelVersion record;
         try {
-            record = publisher.publish(release, Map.copyOf(consumed), consumer.groupMetadata());
+            record = publisher.publish(release, List.copyOf(deadLetters), Map.copyOf(consumed),
+                    consumer.groupMetadata());
         } catch (VersionPublisher.FencedException fenced) {
-            // Between the check above and this commit a rollback fenced the trainer; its pin follows within moments.
-            if (!rollbacks.arrived(version - 1, FENCED_PATIENCE)) {
-                throw new IllegalStateException("transactional id '" + transactionalId(config.modelName())
-                        + "' was taken and no rollback followed within " + FENCED_PATIENCE.toSeconds() + " s: "
-                        + "another trainer of '" + config.modelName() + "' runs; this one stops", fenced);
-            }
+            // Between the check above and this commit a rollback fenced the trainer.
+            awaitRollbackAfter(fenced, rollbacks, version - 1);
             LOG.info("a rollback fenced version {} as it was published; dropped it, its sets train again", version);
             return Optional.empty();
         }
+        deadLetters.clear();
         published.incrementAndGet();
         LOG.info("model '{}' version {} {} ({} examples, loss {})", config.modelName(), version,
                 record.getStatus(), outcome.trainExamples(), String.format("%.4f", loss));
@@ -399,6 +451,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             revocations++;
             pending.clear();
+            deadLetters.clear();
             consumed.clear();
             pendingSince = 0;
             decodeNanos = 0;

@@ -76,7 +76,13 @@ public final class VersionPublisher implements AutoCloseable {
 
     public ModelVersion publish(Release release, Map<TopicPartition, OffsetAndMetadata> consumed,
                                 ConsumerGroupMetadata group) {
-        return publish(ModelVersion.newBuilder()
+        return publish(release, List.of(), consumed, group);
+    }
+
+    /** As above, with {@code alongside} (dead letters, say) sent in the same transaction. */
+    public ModelVersion publish(Release release, List<ProducerRecord<String, byte[]>> alongside,
+                                Map<TopicPartition, OffsetAndMetadata> consumed, ConsumerGroupMetadata group) {
+        ModelVersion record = ModelVersion.newBuilder()
                 .setModelName(release.modelName()).setVersion(release.version())
                 .setParentVersion(release.parentVersion()).setArtifact(release.artifact())
                 .setCreatedAt(Instant.now()).setStatus(release.status()).setStatusReason(release.reason())
@@ -84,7 +90,12 @@ public final class VersionPublisher implements AutoCloseable {
                 .setMetrics(release.metrics()).setTrainedThrough(new ArrayList<>(release.trainedThrough()))
                 .setTrainingExamples(release.trainingExamples())
                 .setTrainingSettings(release.trainingSettings())
-                .build(), consumed, group);
+                .build();
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        records.add(versionRecord(record));
+        records.addAll(alongside);
+        commit(records, consumed, group);
+        return record;
     }
 
     /**
@@ -94,13 +105,28 @@ public final class VersionPublisher implements AutoCloseable {
      */
     public ModelVersion publish(ModelVersion record, Map<TopicPartition, OffsetAndMetadata> consumed,
                                 ConsumerGroupMetadata group) {
+        commit(List.of(versionRecord(record)), consumed, group);
+        return record;
+    }
+
+    private ProducerRecord<String, byte[]> versionRecord(ModelVersion record) {
+        return new ProducerRecord<>(topic, record.getModelName(), serde.serialize(topic, record));
+    }
+
+    /**
+     * Sends {@code records} and commits the consumed offsets (if any) in one transaction.
+     *
+     * @throws FencedException if another producer took this one's transactional id meanwhile
+     */
+    public void commit(List<ProducerRecord<String, byte[]>> records, Map<TopicPartition, OffsetAndMetadata> consumed,
+                       ConsumerGroupMetadata group) {
         try {
             producer.beginTransaction(); // throws at once if fenced before this transaction
         } catch (RuntimeException e) {
             throw fenced(e) ? new FencedException(transactionalId, e) : e;
         }
         try {
-            producer.send(new ProducerRecord<>(topic, record.getModelName(), serde.serialize(topic, record)));
+            records.forEach(producer::send);
             if (consumed != null && !consumed.isEmpty()) {
                 producer.sendOffsetsToTransaction(consumed, group);
             }
@@ -112,7 +138,6 @@ public final class VersionPublisher implements AutoCloseable {
             producer.abortTransaction();
             throw e;
         }
-        return record;
     }
 
     /** Fencing surfaces as the exception itself, or as the cause of the error state a failed send left. */
