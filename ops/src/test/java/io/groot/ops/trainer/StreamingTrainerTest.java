@@ -131,7 +131,8 @@ class StreamingTrainerTest {
 
     @Test
     void setsFromVersionsFurtherBehindTheServingOneThanTheMaxStalenessAreDroppedAndCounted() throws Exception {
-        try (StreamingTrainer trainer = new StreamingTrainer(client, topics, serdes, artifacts(), config(1).withMaxStaleness(0));
+        try (StreamingTrainer trainer = new StreamingTrainer(client, topics, serdes, artifacts(),
+                config(1).withMaxStaleness(0));
              KafkaProducer<String, byte[]> producer = producer()) {
             Thread thread = start(trainer);
             send(producer, sets.subList(0, 32), "fresh");
@@ -158,7 +159,8 @@ class StreamingTrainerTest {
         // The trainer can read model versions during the outage; it has never read a training batch.
         trainerRegistry.schemaById(serdes.modelVersions().schemaId(topics.modelVersions()));
         server.close();
-        try (StreamingTrainer trainer = new StreamingTrainer(client, topics, new GrootSerdes(trainerRegistry), artifacts(), config(1));
+        try (StreamingTrainer trainer = new StreamingTrainer(client, topics, new GrootSerdes(trainerRegistry),
+                artifacts(), config(1));
              KafkaProducer<String, byte[]> producer = producer()) {
             Thread thread = start(trainer);
             send(producer, sets.subList(0, 32), "during-outage");
