@@ -7,12 +7,15 @@ import io.groot.schemas.RewardEvent;
 import io.groot.schemas.TextEvent;
 import io.groot.schemas.TopicOffset;
 import io.groot.schemas.registry.RestSchemaRegistry;
+import io.groot.schemas.registry.SchemaRegistryUnavailableException;
 import io.groot.schemas.serde.AvroSerde;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +33,8 @@ public final class LabelledFileSourceTask extends SourceTask {
     private static final String PATH = "path";
     private static final String LINES = "lines";
     private static final long IDLE_WAIT_MS = 500;
+    private static final long REGISTRY_RETRY_MS = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(LabelledFileSourceTask.class);
 
     private FileSourceConfig config;
     private final List<LabelledInput> inputs = new ArrayList<>();
@@ -40,6 +45,8 @@ public final class LabelledFileSourceTask extends SourceTask {
     private AvroSerde<RewardEvent> rewards;
     private AvroSerde<DeadLetter> deadLetters;
     private long nextRecordNanos;
+    /** A line read from the current file that could not become a record yet (the registry was unavailable). */
+    private FileEntry held;
 
     @Override
     public void start(Map<String, String> props) {
@@ -71,7 +78,8 @@ public final class LabelledFileSourceTask extends SourceTask {
         int batch = config.getInt(FileSourceConfig.BATCH_SIZE);
         try {
             while (records.size() < batch && current < inputs.size()) {
-                FileEntry entry = inputs.get(current).next();
+                FileEntry entry = held != null ? held : inputs.get(current).next();
+                held = null;
                 if (entry == null) {
                     if (current == inputs.size() - 1) {
                         break; // follow the last file
@@ -80,7 +88,16 @@ public final class LabelledFileSourceTask extends SourceTask {
                     continue;
                 }
                 pace();
-                records.add(record(entry));
+                try {
+                    records.add(record(entry));
+                } catch (SchemaRegistryUnavailableException e) {
+                    // The line is read but not sent: keep it for the next poll, and hand Connect what came before.
+                    held = entry;
+                    LOG.warn("the schema registry is unavailable; {}:{} is sent once it answers: {}",
+                            paths.get(current), entry.line(), e.getMessage());
+                    Thread.sleep(REGISTRY_RETRY_MS);
+                    break;
+                }
             }
         } catch (IOException e) {
             throw new ConnectException("cannot read " + paths.get(current) + ": " + e.getMessage(), e);
