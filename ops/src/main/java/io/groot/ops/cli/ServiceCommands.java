@@ -4,6 +4,8 @@ import io.groot.ops.broker.EmbeddedKafkaBroker;
 import io.groot.ops.broker.TopicSetup;
 import io.groot.ops.demo.InitialModel;
 import io.groot.ops.io.Directories;
+import io.groot.ops.metrics.MetricsEndpoint;
+import io.groot.ops.metrics.TrainerMetrics;
 import io.groot.schemas.ModelVersion;
 import io.groot.schemas.Topics;
 import io.groot.schemas.registry.InMemorySchemaRegistry;
@@ -39,6 +41,7 @@ final class ServiceCommands {
                           [--max-wait-ms N 30000] [--epochs N 2] [--learning-rate X 0.001] [--seed N 42]
                           [--tau X 0.1] [--alpha X 0] [--lambda X 0.5] (GROOT loss) [--max-staleness N 10:
                           contrast sets from versions more than N behind the serving one are dropped, counted]
+                          [--metrics-port N: Prometheus endpoint, off by default] [--metrics-host H 127.0.0.1]
               rollback    --schema-registry URL --artifacts DIR --to-version N [--model slots] [--reason TEXT]
                           (the artifact is checked before the pin is published; the pin goes out under the
                           trainer's transactional id, fencing it, so it needs the trainer's ACLs)
@@ -105,10 +108,17 @@ final class ServiceCommands {
                 .withExamplesPerVersion(perVersion, Math.min(d.minExamples(), perVersion))
                 .withMaxWait(Duration.ofMillis(a.longNumber("max-wait-ms", d.maxWait().toMillis())))
                 .withMaxStaleness(a.longNumber("max-staleness", d.maxStaleness()));
+        int metricsPort = a.integer("metrics-port", -1);
+        String metricsHost = a.string("metrics-host", "127.0.0.1");
         a.requireAllUsed();
-        try (StreamingTrainer trainer = new StreamingTrainer(client, topics, serdes, artifacts, config)) {
+        try (StreamingTrainer trainer = new StreamingTrainer(client, topics, serdes, artifacts, config);
+             MetricsEndpoint metrics = metricsPort < 0 ? null : MetricsEndpoint.start(metricsHost, metricsPort)) {
+            if (metrics != null) {
+                TrainerMetrics.bind(metrics.registry(), trainer, config.modelName());
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(trainer::close, "groot-trainer-shutdown"));
-            System.out.println("trainer for '" + config.modelName() + "' running; stop with SIGTERM");
+            System.out.println("trainer for '" + config.modelName() + "' running; stop with SIGTERM"
+                    + (metrics == null ? "" : "; metrics at " + metrics.url()));
             runUntilDone(trainer, "groot-trainer");
         }
     }

@@ -7,6 +7,12 @@ import io.groot.schemas.RewardEvent;
 import io.groot.schemas.registry.InMemorySchemaRegistry;
 import io.groot.streams.GrootStreamsApp;
 import io.groot.streams.accounting.Accounting;
+import io.groot.trainer.service.StreamingTrainer;
+import io.groot.trainer.service.TrainerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +31,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Prometheus endpoint of a streams instance on the real broker, scraped over HTTP. */
+/** The Prometheus endpoints of a streams instance and of the trainer on the real broker, scraped over HTTP. */
 class LoopMetricsTest {
 
     @Test
@@ -45,8 +51,21 @@ class LoopMetricsTest {
             loop.awaitAccount("the feedback joined", a -> a.get(Accounting.REWARDS_JOINED) == 1
                     && a.get(Accounting.CANDIDATES_RECEIVED) == 5, Duration.ofSeconds(60));
 
-            try (MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0)) {
+            loop.awaitAccount("the contrast set batched", a -> a.get(Accounting.CONTRAST_SETS_BATCHED) == 1,
+                    Duration.ofSeconds(60));
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(loop.client(), new StringSerializer(),
+                    new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(loop.topics.trainingBatches(), "garbage", new byte[]{1, 2, 3}));
+            }
+
+            try (MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0);
+                 StreamingTrainer trainer = new StreamingTrainer(loop.client(), loop.topics, loop.serdes(),
+                         loop.artifacts(), TrainerConfig.defaults("slots"));
+                 MetricsEndpoint trainerEndpoint = MetricsEndpoint.start("127.0.0.1", 0)) {
                 endpoint.closing(LoopMetrics.bind(endpoint.registry(), app, "slots"));
+                TrainerMetrics.bind(trainerEndpoint.registry(), trainer, "slots");
+                Thread trainerThread = new Thread(trainer, "metrics-trainer");
+                trainerThread.start();
                 System.gc(); // a gauge whose source only it holds, weakly, reads NaN from here on
                 String body = scrapeWithBooks(endpoint);
                 assertEquals(5.0, value(body, "groot_books\\{counter=\"texts.received\"\\}"));
@@ -57,7 +76,22 @@ class LoopMetricsTest {
                         + Accounting.TEXTS_RECEIVED.replace(".", "\\.") + "\".*"), "the books as Kafka Streams metrics");
                 assertTrue(body.contains("kafka_stream_thread_process_rate"), "Kafka Streams' own metrics");
                 assertTrue(body.contains("jvm_memory_used_bytes"));
-                dashboardSeriesExist(body);
+
+                // The trainer reads the set (too few for a version) and the garbage batch, which it dead-letters.
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while ((trainer.pendingSets() < 1 || trainer.unreadableBatches() < 1)
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                String trainerBody = scrape(trainerEndpoint);
+                assertEquals(1.0, value(trainerBody, "groot_trainer_sets_pending\\{model=\"slots\"\\}"));
+                assertEquals(1.0, value(trainerBody,
+                        "groot_trainer_batches_unreadable_total\\{model=\"slots\"\\}"));
+                assertEquals(0.0, value(trainerBody,
+                        "groot_trainer_versions_published_total\\{model=\"slots\"\\}"));
+                trainer.close();
+                trainerThread.join(30_000);
+                dashboardSeriesExist(body + trainerBody);
             }
         }
     }
@@ -84,16 +118,19 @@ class LoopMetricsTest {
      * short until the next read (they are cached for a second).
      */
     private static String scrapeWithBooks(MetricsEndpoint endpoint) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
-            String body = http.send(HttpRequest.newBuilder(URI.create(endpoint.url())).timeout(Duration.ofSeconds(10))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            String body = scrape(endpoint);
             if (value(body, "groot_books\\{counter=\"texts.received\"\\}") == 5.0 || System.nanoTime() > deadline) {
                 return body;
             }
             Thread.sleep(1_100);
         }
+    }
+
+    private static String scrape(MetricsEndpoint endpoint) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint.url()))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static double value(String body, String series) {

@@ -124,6 +124,20 @@ public final class StreamsLoop implements AutoCloseable {
         return config;
     }
 
+    /** Client settings of this loop's broker. */
+    public Properties client() {
+        return client;
+    }
+
+    public GrootSerdes serdes() {
+        return serdes;
+    }
+
+    /** The artifact store the instances and the initial version use. */
+    public LocalArtifactStore artifacts() {
+        return artifacts;
+    }
+
     public byte[] text(String key, List<String> tokens, long timestamp) {
         TextEvent text = TextEvent.newBuilder().setRequestId(key).setText(String.join(" ", tokens))
                 .setTokens(tokens).setEventTime(Instant.ofEpochMilli(timestamp)).build();

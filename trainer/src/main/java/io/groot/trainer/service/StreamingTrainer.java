@@ -82,6 +82,8 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
     private final AtomicLong droppedStale = new AtomicLong();
     private final AtomicLong unreadableBatches = new AtomicLong();
     private final AtomicLong registryWaits = new AtomicLong();
+    /** {@link #pending}'s size as of the last poll, for other threads (metrics). */
+    private volatile int pendingSets;
     private long pendingSince;
     /** Nanoseconds spent decoding the pending sets' batches: with the rest, shows where a version's time goes. */
     private long decodeNanos;
@@ -147,6 +149,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
                 if (pending.isEmpty() && !deadLetters.isEmpty()) {
                     commitDeadLetters(rollbacks, lastVersion);
                 }
+                pendingSets = pending.size();
                 Optional<ModelVersion> pinned = rollbacks.take(lastVersion);
                 if (pinned.isPresent()) {
                     serving = pinned.get();
@@ -423,6 +426,11 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
 
     public long unreadableBatches() {
         return unreadableBatches.get();
+    }
+
+    /** Contrast sets read and waiting for the next version, as of the last poll. */
+    public int pendingSets() {
+        return pendingSets;
     }
 
     /** Times a training batch was read again because the schema registry was unavailable. */
