@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RestSchemaRegistry implements SchemaRegistry {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Pauses before the second and third attempts at a request the registry could not answer. */
+    private static final long[] RETRY_PAUSES_MS = {100, 300};
 
     private final String baseUrl;
     private final HttpClient http;
@@ -30,10 +32,16 @@ public final class RestSchemaRegistry implements SchemaRegistry {
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
 
+    /**
+     * Each request times out after 2 s and is tried 3 times, 0.1 s then 0.3 s apart, before the registry counts as
+     * unavailable: a blip of a second or two is absorbed, and a stream thread waiting on a registry that is down
+     * gives up within about 7 s, inside Kafka Streams' 10 s exactly-once transaction timeout.
+     */
     public RestSchemaRegistry(String baseUrl) {
-        this(baseUrl, Duration.ofSeconds(10));
+        this(baseUrl, Duration.ofSeconds(2));
     }
 
+    /** @param timeout of each attempt at a request */
     public RestSchemaRegistry(String baseUrl, Duration timeout) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.timeout = timeout;
@@ -96,16 +104,24 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        HttpResponse<String> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new SchemaRegistryUnavailableException("schema registry at " + baseUrl + " unreachable: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SchemaRegistryUnavailableException("interrupted calling the schema registry", e);
+        HttpRequest built = request.build();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                try {
+                    return interpret(method, path, subject, http.send(built, HttpResponse.BodyHandlers.ofString()));
+                } catch (IOException | SchemaRegistryUnavailableException e) {
+                    if (attempt > RETRY_PAUSES_MS.length) {
+                        throw e instanceof SchemaRegistryUnavailableException unavailable ? unavailable
+                                : new SchemaRegistryUnavailableException("schema registry at " + baseUrl
+                                + " unreachable: " + e, e);
+                    }
+                }
+                Thread.sleep(RETRY_PAUSES_MS[attempt - 1]);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SchemaRegistryUnavailableException("interrupted calling the schema registry", e);
+            }
         }
-        return interpret(method, path, subject, response);
     }
 
     private JsonNode interpret(String method, String path, String subject, HttpResponse<String> response) {

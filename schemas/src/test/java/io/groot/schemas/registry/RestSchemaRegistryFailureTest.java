@@ -1,6 +1,7 @@
 package io.groot.schemas.registry;
 
 import com.sun.net.httpserver.HttpServer;
+import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,6 +35,40 @@ class RestSchemaRegistryFailureTest {
                 () -> new RestSchemaRegistry(url, Duration.ofSeconds(5)).schemaById(1));
     }
 
+    @Test
+    void aRegistryThatFailsTwiceThenAnswersIsAskedThreeTimesAndItsAnswerUsed() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer flaky = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        flaky.createContext("/", exchange -> {
+            boolean busy = requests.incrementAndGet() <= 2;
+            byte[] body = (busy ? "{\"message\": \"busy\"}" : "{\"schema\": \"\\\"string\\\"\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(busy ? 503 : 200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        flaky.start();
+        try {
+            assertEquals(Schema.create(Schema.Type.STRING), new RestSchemaRegistry(url(flaky)).schemaById(7));
+            assertEquals(3, requests.get());
+        } finally {
+            flaky.stop(0);
+        }
+    }
+
+    @Test
+    void aRegistryThatKeepsFailingIsAskedThreeTimesThenUnavailable() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer server = answering(503, requests);
+        try {
+            assertThrows(SchemaRegistryUnavailableException.class,
+                    () -> new RestSchemaRegistry(url(server)).schemaById(1));
+            assertEquals(3, requests.get());
+        } finally {
+            server.stop(0);
+        }
+    }
+
     private static Class<?> failureAnswering(int status) throws IOException {
         HttpServer server = answering(status);
         try {
@@ -44,8 +80,13 @@ class RestSchemaRegistryFailureTest {
     }
 
     private static HttpServer answering(int status) throws IOException {
+        return answering(status, new AtomicInteger());
+    }
+
+    private static HttpServer answering(int status, AtomicInteger requests) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
+            requests.incrementAndGet();
             byte[] body = "{\"message\": \"no\"}".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, body.length);
             exchange.getResponseBody().write(body);
