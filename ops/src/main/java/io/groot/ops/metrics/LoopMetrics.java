@@ -47,10 +47,7 @@ public final class LoopMetrics implements AutoCloseable {
     public static LoopMetrics bind(MeterRegistry registry, GrootStreamsApp app, String modelName) {
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(app.streams());
         streamsMetrics.bindTo(registry);
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
+        bindJvm(registry);
         // Gauges hold their source weakly unless told otherwise, and nothing else holds the books: once the GC took
         // them, every books gauge read NaN.
         RecentBooks books = new RecentBooks(app.streams());
@@ -85,6 +82,14 @@ public final class LoopMetrics implements AutoCloseable {
         freshness(registry, watcher, modelName, "0.5", VersionTraining.FEEDBACK_TIME_P50);
         freshness(registry, watcher, modelName, "0.99", VersionTraining.FEEDBACK_TIME_P01);
         return new LoopMetrics(streamsMetrics);
+    }
+
+    /** JVM memory, GC, threads and CPU: every groot process serves them. */
+    static void bindJvm(MeterRegistry registry) {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
     }
 
     private static void latest(MeterRegistry registry, ModelVersionWatcher watcher, String model, String name,

@@ -4,10 +4,6 @@ import io.groot.trainer.service.StreamingTrainer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 
 import java.util.function.ToDoubleFunction;
 
@@ -23,10 +19,7 @@ public final class TrainerMetrics {
     }
 
     public static void bind(MeterRegistry registry, StreamingTrainer trainer, String modelName) {
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
+        LoopMetrics.bindJvm(registry);
         counter(registry, trainer, modelName, "groot.trainer.versions.published", StreamingTrainer::publishedVersions,
                 "versions this trainer published since it started");
         counter(registry, trainer, modelName, "groot.trainer.batches.unreadable", StreamingTrainer::unreadableBatches,
