@@ -14,7 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -73,9 +76,34 @@ class FaultToleranceTest {
         }
     }
 
+    @Test
+    void aStreamsProcessWhoseThreadsKeepFailingExitsWithAnErrorForItsSupervisor(@TempDir Path work) throws Exception {
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), false, 0);
+             StreamsLoop loop = new StreamsLoop(broker.bootstrapServers(), work, "down", 1,
+                     FeedbackOrderPropertyTest.config(), registry)) {
+            Process process;
+            try (SchemaRegistryServer registryServer = SchemaRegistryServer.start(registry, 0)) {
+                process = startChild(loop, broker, registryServer, "down", "--max-thread-failures", "1");
+            }
+            // The registry is gone: the process has never read a text, so it cannot decode one.
+            long t = System.currentTimeMillis();
+            loop.send(loop.topics.texts(), "r0", loop.text("r0", StreamsLoop.TOKENS, t), t);
+            loop.flush();
+            boolean exited = process.waitFor(120, TimeUnit.SECONDS);
+            String log = Files.readString(loop.work().resolve("down.log"));
+            if (!exited) {
+                process.destroyForcibly().waitFor();
+                fail("groot streams did not exit after its stream thread failed twice:\n" + log);
+            }
+            assertNotEquals(0, process.exitValue(), log);
+            assertTrue(log.contains("Kafka Streams stopped on its own (state ERROR)"), log);
+        }
+    }
+
     /** A separate JVM running {@code groot streams}, as an operator would start it, with a fresh state dir. */
     private static Process startChild(StreamsLoop loop, EmbeddedKafkaBroker broker, SchemaRegistryServer registry,
-                                      String name) throws IOException, InterruptedException {
+                                      String name, String... extraOptions) throws IOException, InterruptedException {
         LoopConfig c = loop.config();
         Path log = loop.work().resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of(
@@ -95,6 +123,7 @@ class FaultToleranceTest {
                 "--kafka", "consumer.session.timeout.ms=6000", "--kafka", "consumer.heartbeat.interval.ms=1000",
                 // Commits seconds apart: a kill always leaves processed but uncommitted work behind.
                 "--kafka", "commit.interval.ms=3000"));
+        command.addAll(List.of(extraOptions));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!Files.readString(log).contains("streams instance of")) {
