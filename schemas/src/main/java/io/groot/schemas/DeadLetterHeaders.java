@@ -1,5 +1,8 @@
 package io.groot.schemas;
 
+import org.apache.kafka.common.header.Headers;
+
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,5 +26,13 @@ public final class DeadLetterHeaders {
         headers.put(SOURCE, letter.getSourceTopic() + "-" + letter.getSourcePartition() + "@"
                 + letter.getSourceOffset());
         return headers;
+    }
+
+    /** Sets the letter's headers on a Kafka record's headers, replacing any of the same name. */
+    public static void annotate(Headers headers, DeadLetter letter) {
+        of(letter).forEach((name, value) -> {
+            headers.remove(name);
+            headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+        });
     }
 }

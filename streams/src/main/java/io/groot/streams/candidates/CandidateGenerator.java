@@ -1,6 +1,7 @@
 package io.groot.streams.candidates;
 
 import io.groot.schemas.CandidateSet;
+import io.groot.schemas.DeadLetterHeaders;
 import io.groot.schemas.DeadLetterRecords;
 import io.groot.schemas.TextEvent;
 import io.groot.schemas.TopicOffset;
@@ -237,7 +238,7 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
             RecordHeaders headers = new RecordHeaders();
             if (result.isDead()) {
                 accounting.deadLettered(Accounting.TEXTS_DEAD_LETTERED, result.deadLetter().getReason());
-                DeadLetters.annotate(headers, result.deadLetter());
+                DeadLetterHeaders.annotate(headers, result.deadLetter());
             } else {
                 accounting.add(Accounting.TEXTS_CANDIDATES);
             }

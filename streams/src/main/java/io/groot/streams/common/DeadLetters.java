@@ -7,7 +7,6 @@ import io.groot.schemas.TopicOffset;
 import io.groot.schemas.registry.SchemaRegistryUnavailableException;
 import io.groot.schemas.registry.UnknownSchemaException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -18,7 +17,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 
@@ -54,19 +52,11 @@ public final class DeadLetters {
         throw e;
     }
 
-    /** Marks the record's headers with the dead letter's reason, error and source. */
-    public static void annotate(Headers headers, DeadLetter letter) {
-        DeadLetterHeaders.of(letter).forEach((name, value) -> {
-            headers.remove(name);
-            headers.add(name, value.getBytes(StandardCharsets.UTF_8));
-        });
-    }
-
     /** Forwards {@code record} (raw input bytes) as a dead letter with the reason, also in its headers. */
     public static <V> void forward(FixedKeyProcessorContext<String, Routed<V>> context,
                                    FixedKeyRecord<String, byte[]> record, String reason, String error) {
         DeadLetter letter = of(record.value(), reason, error, context.recordMetadata());
-        annotate(record.headers(), letter);
+        DeadLetterHeaders.annotate(record.headers(), letter);
         context.forward(record.withValue(Routed.dead(letter)));
     }
 
@@ -74,7 +64,7 @@ public final class DeadLetters {
     public static <V> void forward(ProcessorContext<String, Routed<V>> context, Record<String, byte[]> record,
                                    String reason, String error) {
         DeadLetter letter = of(record.value(), reason, error, context.recordMetadata());
-        annotate(record.headers(), letter);
+        DeadLetterHeaders.annotate(record.headers(), letter);
         context.forward(record.withValue(Routed.dead(letter)));
     }
 

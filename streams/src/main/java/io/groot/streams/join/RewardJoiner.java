@@ -3,6 +3,7 @@ package io.groot.streams.join;
 import io.groot.schemas.CandidateSet;
 import io.groot.schemas.ContrastSet;
 import io.groot.schemas.DeadLetter;
+import io.groot.schemas.DeadLetterHeaders;
 import io.groot.schemas.DeadLetterRecords;
 import io.groot.schemas.RewardEvent;
 import io.groot.schemas.TopicOffset;
@@ -287,7 +288,7 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
         accounting.deadLettered(Accounting.REWARDS_DEAD_LETTERED, reason);
         DeadLetter letter = DeadLetterRecords.of(bytes(feedbackRecord), reason, error, feedbackRecord.getSource());
         RecordHeaders headers = new RecordHeaders();
-        DeadLetters.annotate(headers, letter);
+        DeadLetterHeaders.annotate(headers, letter);
         context.forward(new Record<>(requestId, Routed.dead(letter), context.currentStreamTimeMs(), headers));
     }
 

@@ -31,7 +31,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -255,8 +254,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
                 new TopicOffset(record.topic(), record.partition(), record.offset()));
         ProducerRecord<String, byte[]> out = new ProducerRecord<>(deadLettersTopic, record.key(),
                 serdes.deadLetters().serialize(deadLettersTopic, letter));
-        DeadLetterHeaders.of(letter).forEach((name, value) ->
-                out.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+        DeadLetterHeaders.annotate(out.headers(), letter);
         return out;
     }
 
