@@ -14,6 +14,7 @@ import io.groot.schemas.registry.SchemaRegistryServer;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.trainer.artifact.LocalArtifactStore;
 import io.groot.trainer.data.LabelledCorpus;
+import io.groot.trainer.service.KafkaClientListener;
 import io.groot.trainer.service.Rollback;
 import io.groot.trainer.service.StreamingTrainer;
 import io.groot.trainer.service.TrainerConfig;
@@ -111,8 +112,10 @@ final class ServiceCommands {
         int metricsPort = a.integer("metrics-port", -1);
         String metricsHost = a.string("metrics-host", "127.0.0.1");
         a.requireAllUsed();
-        try (StreamingTrainer trainer = new StreamingTrainer(client, topics, serdes, artifacts, config);
-             MetricsEndpoint metrics = metricsPort < 0 ? null : MetricsEndpoint.start(metricsHost, metricsPort)) {
+        try (MetricsEndpoint metrics = metricsPort < 0 ? null : MetricsEndpoint.start(metricsHost, metricsPort);
+             StreamingTrainer trainer = new StreamingTrainer(client, topics, serdes, artifacts, config,
+                     metrics == null ? KafkaClientListener.NONE : TrainerMetrics.clientMeters(metrics,
+                             config.modelName()))) {
             if (metrics != null) {
                 TrainerMetrics.bind(metrics.registry(), trainer, config.modelName());
             }

@@ -4,14 +4,16 @@ import io.groot.trainer.service.StreamingTrainer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 
+import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The streaming trainer's meters: versions published, sets waiting for the next one, and what it could not train
  * on (unreadable batches, dead-lettered; sets too stale; reads retried while the registry was unavailable), with
- * JVM memory, GC, threads and CPU. Loss and gate reward per version come from the versions topic, through the
- * streams instances' {@link LoopMetrics}.
+ * JVM memory, GC, threads and CPU, and (through {@link #clientMeters}) its Kafka clients' own metrics. Loss and gate
+ * reward per version come from the versions topic, through the streams instances' {@link LoopMetrics}.
  */
 public final class TrainerMetrics {
 
@@ -31,6 +33,14 @@ public final class TrainerMetrics {
         Gauge.builder("groot.trainer.sets.pending", trainer, StreamingTrainer::pendingSets).strongReference(true)
                 .tag("model", modelName).description("contrast sets waiting for the next version")
                 .register(registry);
+    }
+
+    /**
+     * The Kafka consumer and producer metrics of the trainer's clients (among them its lag on the training batches),
+     * bound to {@code endpoint} for as long as each client is open; pass it to the trainer's constructor.
+     */
+    public static KafkaClientMeters clientMeters(MetricsEndpoint endpoint, String modelName) {
+        return endpoint.closing(new KafkaClientMeters(endpoint.registry(), List.of(Tag.of("model", modelName))));
     }
 
     private static void counter(MeterRegistry registry, StreamingTrainer trainer, String model, String name,

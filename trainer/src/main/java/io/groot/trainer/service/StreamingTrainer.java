@@ -72,6 +72,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
     private final TrainerConfig config;
     private final RewardFunction gateReward;
     private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaClientListener clients;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<ContrastSet> pending = new ArrayList<>();
     /** Dead letters of unreadable batches, written with the offsets past them (see {@link #commitDeadLetters}). */
@@ -97,6 +98,12 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
 
     public StreamingTrainer(Properties clientConfig, Topics topics, GrootSerdes serdes,
                             ArtifactStore store, TrainerConfig config) {
+        this(clientConfig, topics, serdes, store, config, KafkaClientListener.NONE);
+    }
+
+    /** @param clients told of the trainer's consumer and of each transactional producer it publishes with */
+    public StreamingTrainer(Properties clientConfig, Topics topics, GrootSerdes serdes,
+                            ArtifactStore store, TrainerConfig config, KafkaClientListener clients) {
         this.clientConfig = clientConfig;
         this.batchesTopic = topics.trainingBatches();
         this.versionsTopic = topics.modelVersions();
@@ -112,6 +119,8 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.clients = clients;
+        clients.consumerAdded(consumer);
     }
 
     /** The trainer's transactional id: one trainer per model publishes; a {@link Rollback} fences it. */
@@ -121,7 +130,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
 
     private VersionPublisher openPublisher() {
         return new VersionPublisher(clientConfig, transactionalId(config.modelName()), store, versionsTopic,
-                serdes.modelVersions());
+                serdes.modelVersions(), clients);
     }
 
     @Override
@@ -188,6 +197,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
             if (labeler != null) {
                 labeler.close();
             }
+            clients.consumerRemoved(consumer);
             consumer.close();
         }
     }

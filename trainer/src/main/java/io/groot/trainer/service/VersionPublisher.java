@@ -34,6 +34,7 @@ import java.util.Properties;
 public final class VersionPublisher implements AutoCloseable {
     private final ArtifactStore store;
     private final KafkaProducer<String, byte[]> producer;
+    private final KafkaClientListener clients;
     private final String topic;
     private final AvroSerde<ModelVersion> serde;
     private final String transactionalId;
@@ -51,12 +52,20 @@ public final class VersionPublisher implements AutoCloseable {
     /** Opens a transactional producer: one that had {@code transactionalId} before is fenced off. */
     public VersionPublisher(Properties clientConfig, String transactionalId, ArtifactStore store, String topic,
                             AvroSerde<ModelVersion> serde) {
+        this(clientConfig, transactionalId, store, topic, serde, KafkaClientListener.NONE);
+    }
+
+    /** @param clients told of the producer when it opens and before it closes */
+    public VersionPublisher(Properties clientConfig, String transactionalId, ArtifactStore store, String topic,
+                            AvroSerde<ModelVersion> serde, KafkaClientListener clients) {
         Properties props = new Properties();
         props.putAll(clientConfig);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         this.producer.initTransactions();
+        this.clients = clients;
+        clients.producerAdded(producer);
         this.store = store;
         this.topic = topic;
         this.serde = serde;
@@ -152,6 +161,7 @@ public final class VersionPublisher implements AutoCloseable {
 
     @Override
     public void close() {
+        clients.producerRemoved(producer);
         producer.close();
     }
 }
