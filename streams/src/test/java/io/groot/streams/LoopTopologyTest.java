@@ -137,7 +137,7 @@ class LoopTopologyTest {
         sendText("e", TOKENS, T0);
         assertEquals(List.of("c", "d", "e"), candidates.readValuesToList().stream().map(CandidateSet::getRequestId)
                 .toList(), "a full batch goes at once, in input order");
-        assertEquals(0, account().textsUnaccounted());
+        assertEquals(0, account().textsAwaitingInference());
     }
 
     @Test
@@ -169,7 +169,7 @@ class LoopTopologyTest {
             candidates.readValuesToList().forEach(set -> out.add(set.getRequestId()));
         }
         assertEquals(List.of("a", "b", "c", "d"), out, "in input order, each once");
-        assertEquals(0, account().textsUnaccounted());
+        assertEquals(0, account().textsAwaitingInference());
     }
 
     @Test
@@ -193,7 +193,7 @@ class LoopTopologyTest {
         LoopAccount account = account();
         assertEquals(4, account.get(Accounting.TEXTS_RECEIVED));
         assertEquals(1, account.get("texts.dead-lettered.oversized-text"));
-        assertEquals(0, account.textsUnaccounted());
+        assertEquals(0, account.textsAwaitingInference());
     }
 
     @Test
@@ -204,7 +204,7 @@ class LoopTopologyTest {
         rewards.pipeInput((String) null, new byte[]{1}, T0);
         assertEquals(List.of("missing-key", "missing-key"),
                 deadLetters.readValuesToList().stream().map(DeadLetter::getReason).toList());
-        assertEquals(0, account().textsUnaccounted());
+        assertEquals(0, account().textsAwaitingInference());
         assertEquals(0, account().rewardsPending());
     }
 
@@ -230,7 +230,7 @@ class LoopTopologyTest {
         assertEquals(1, account.get(Accounting.REWARDS_DUPLICATE));
         assertEquals(2, account.get(Accounting.CANDIDATES_JOINED));
         assertEquals(0, account.rewardsPending());
-        assertEquals(0, account.textsUnaccounted());
+        assertEquals(0, account.textsAwaitingInference());
         assertEquals(1.0, driver.metrics().entrySet().stream()
                 .filter(e -> e.getKey().group().equals("stream-groot-metrics")
                         && e.getKey().name().equals("records-total")

@@ -15,6 +15,7 @@ import io.groot.ops.demo.SampleCorpus;
 import io.groot.ops.io.Directories;
 import io.groot.ops.report.LoopReport;
 import io.groot.ops.status.LoopStatus;
+import io.groot.trainer.service.TrainerConfig;
 import io.groot.trainer.artifact.LocalArtifactStore;
 import io.groot.trainer.reward.RewardFunction;
 import io.groot.schemas.Topics;
@@ -104,6 +105,7 @@ public final class Groot {
               --schema-registry URL      Confluent-API registry, to list model versions [versions not shown]
               --model NAME               model name [slots]
               --application-id ID        streams application id [groot-streams-<model>]
+              --trainer-group ID         the trainer's consumer group [groot-trainer-<model>]
               --topic-prefix P           prefix of every topic name [groot.]
               --kafka KEY=VALUE          extra Kafka client setting, repeatable
               --json                     print JSON instead of the table
@@ -204,6 +206,7 @@ public final class Groot {
         }
         String model = a.string("model", DemoOptions.defaults().modelName());
         String applicationId = a.string("application-id", GrootStreamsApp.defaultApplicationId(model));
+        String trainerGroup = a.string("trainer-group", TrainerConfig.defaults(model).groupId());
         Topics topics = Topics.withPrefix(a.string("topic-prefix", DemoOptions.defaults().topicPrefix()));
         String registryUrl = a.string("schema-registry", null);
         boolean json = a.flag("json");
@@ -212,7 +215,8 @@ public final class Groot {
         a.requireAllUsed();
         client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         GrootSerdes serdes = registryUrl == null ? null : new GrootSerdes(new RestSchemaRegistry(registryUrl));
-        LoopStatus status = LoopStatus.read(client, applicationId, topics, model, serdes, Duration.ofSeconds(30));
+        LoopStatus status = LoopStatus.read(client, applicationId, trainerGroup, topics, model, serdes,
+                Duration.ofSeconds(30));
         System.out.print(json ? new ObjectMapper().writeValueAsString(status.toJson()) + "\n" : status.render());
     }
 

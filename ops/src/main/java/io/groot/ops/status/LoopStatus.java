@@ -27,28 +27,42 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * What {@code groot status} shows: the loop's books (exactly-once counts from the accounting changelogs), how far
- * the streams application lags behind its input topics, and the model's version history.
+ * the streams application lags behind its input topics and the trainer behind the training batches, and the
+ * model's version history.
  *
- * @param lag      records not yet consumed by the application, per input topic
- * @param versions the model's version records, oldest first (empty without a schema registry to read them)
+ * @param lag        offsets not yet consumed by the application, per input topic (Kafka's consumer lag: the commit
+ *                   marker of a producer's transaction takes an offset too)
+ * @param trainerLag offsets of the training batches not yet trained into a version: the trainer commits its offsets
+ *                   with each version, so this counts the batches it holds for the next one as well as those it has
+ *                   not read
+ * @param versions   the model's version records, oldest first (empty without a schema registry to read them)
  */
 public record LoopStatus(String applicationId, String modelName, LoopAccount account, Map<String, Long> lag,
-                         List<ModelVersion> versions) {
+                         Map<String, Long> trainerLag, List<ModelVersion> versions) {
 
-    /** @param serdes null to skip the model versions (they need the schema registry) */
-    public static LoopStatus read(Properties client, String applicationId, Topics topics, String modelName,
-                                  GrootSerdes serdes, Duration timeout)
+    /**
+     * @param trainerGroup the trainer's consumer group
+     * @param serdes       null to skip the model versions (they need the schema registry)
+     */
+    public static LoopStatus read(Properties client, String applicationId, String trainerGroup, Topics topics,
+                                  String modelName, GrootSerdes serdes, Duration timeout)
             throws ExecutionException, InterruptedException, TimeoutException {
         LoopAccount account = AccountingReader.read(client, applicationId, timeout);
-        Map<String, Long> lag = lag(client, applicationId, List.of(topics.texts(), topics.candidates(),
+        Map<String, Long> lag = consumerLag(client, applicationId, List.of(topics.texts(), topics.candidates(),
                 topics.rewards()), timeout);
+        Map<String, Long> trainerLag = consumerLag(client, trainerGroup, List.of(topics.trainingBatches()), timeout);
         List<ModelVersion> versions = serdes == null ? List.of()
                 : ModelVersionLog.readAll(client, topics.modelVersions(), serdes.modelVersions()).stream()
                 .filter(v -> v.getModelName().equals(modelName)).toList();
-        return new LoopStatus(applicationId, modelName, account, lag, versions);
+        return new LoopStatus(applicationId, modelName, account, lag, trainerLag, versions);
     }
 
-    private static Map<String, Long> lag(Properties client, String groupId, List<String> topics, Duration timeout)
+    /**
+     * Kafka's consumer lag of {@code groupId}, summed per topic: the committed offsets' distance to the ends of the
+     * topics' partitions as a read-committed consumer sees them (a partition with no commit counts from offset 0).
+     */
+    public static Map<String, Long> consumerLag(Properties client, String groupId, List<String> topics,
+                                                Duration timeout)
             throws ExecutionException, InterruptedException, TimeoutException {
         try (Admin admin = Admin.create(client)) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
@@ -74,10 +88,11 @@ public record LoopStatus(String applicationId, String modelName, LoopAccount acc
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("applicationId", applicationId);
         json.put("accounting", account.counts());
-        json.put("textsUnaccounted", account.textsUnaccounted());
+        json.put("textsAwaitingInference", account.textsAwaitingInference());
         json.put("rewardsPending", account.rewardsPending());
         json.put("candidatesAwaitingFeedback", account.candidatesAwaiting());
         json.put("lag", lag);
+        json.put("trainerLag", trainerLag);
         versions.stream().reduce((a, b) -> b).ifPresent(latest -> {
             json.put("model", modelName);
             json.put("latestVersion", latest.getVersion());
@@ -93,7 +108,7 @@ public record LoopStatus(String applicationId, String modelName, LoopAccount acc
         out.append("application ").append(applicationId).append('\n');
         line(out, "texts", "received", Accounting.TEXTS_RECEIVED, "candidates", Accounting.TEXTS_CANDIDATES,
                 "dead letters", Accounting.TEXTS_DEAD_LETTERED);
-        out.append(String.format(Locale.ROOT, "  unaccounted %d%n", account.textsUnaccounted()));
+        out.append(String.format(Locale.ROOT, "  awaiting inference %d%n", account.textsAwaitingInference()));
         line(out, "rewards", "received", Accounting.REWARDS_RECEIVED, "joined", Accounting.REWARDS_JOINED,
                 "duplicate", Accounting.REWARDS_DUPLICATE);
         out.append(String.format(Locale.ROOT, "  dead letters %d  pending %d%n",
@@ -107,6 +122,8 @@ public record LoopStatus(String applicationId, String modelName, LoopAccount acc
         account.deadLettersByReason().forEach((reason, count) ->
                 out.append(String.format(Locale.ROOT, "  %-50s %d%n", reason, count)));
         out.append("lag ").append(lag).append('\n');
+        out.append("trainer lag ").append(trainerLag)
+                .append(" (training-batch offsets not yet trained into a version)\n");
         for (ModelVersion v : versions) {
             out.append(String.format(Locale.ROOT, "model %s v%d %-14s serving v%d  examples %d%n", modelName,
                     v.getVersion(), v.getStatus(), v.getServingVersion(), v.getTrainingExamples()));

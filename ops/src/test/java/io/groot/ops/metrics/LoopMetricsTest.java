@@ -2,6 +2,7 @@ package io.groot.ops.metrics;
 
 import io.groot.ops.broker.EmbeddedKafkaBroker;
 import io.groot.ops.streams.FeedbackOrderPropertyTest;
+import io.groot.ops.status.LoopStatus;
 import io.groot.ops.streams.StreamsLoop;
 import io.groot.schemas.RewardEvent;
 import io.groot.schemas.registry.InMemorySchemaRegistry;
@@ -25,17 +26,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Prometheus endpoints of a streams instance and of the trainer on the real broker, scraped over HTTP. */
+/**
+ * The Prometheus endpoints of a streams instance and of the trainer on the real broker, scraped over HTTP, and what
+ * {@code groot status} reads of the same loop.
+ */
 class LoopMetricsTest {
 
     @Test
-    void theBooksTheServingVersionAndKafkaStreamsMetricsAreScraped(@TempDir Path work) throws Exception {
+    void theBooksTheServingVersionAndKafkaClientMetricsAreScrapedAndStatusSeesTheTrainersBacklog(@TempDir Path work)
+            throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), false, 0);
              StreamsLoop loop = new StreamsLoop(broker.bootstrapServers(), work, "metrics", 1,
                      FeedbackOrderPropertyTest.config(), new InMemorySchemaRegistry())) {
@@ -59,9 +65,10 @@ class LoopMetricsTest {
             }
 
             try (MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0);
+                 MetricsEndpoint trainerEndpoint = MetricsEndpoint.start("127.0.0.1", 0);
                  StreamingTrainer trainer = new StreamingTrainer(loop.client(), loop.topics, loop.serdes(),
-                         loop.artifacts(), TrainerConfig.defaults("slots"));
-                 MetricsEndpoint trainerEndpoint = MetricsEndpoint.start("127.0.0.1", 0)) {
+                         loop.artifacts(), TrainerConfig.defaults("slots"),
+                         TrainerMetrics.clientMeters(trainerEndpoint, "slots"))) {
                 endpoint.closing(LoopMetrics.bind(endpoint.registry(), app, "slots"));
                 TrainerMetrics.bind(trainerEndpoint.registry(), trainer, "slots");
                 Thread trainerThread = new Thread(trainer, "metrics-trainer");
@@ -89,6 +96,23 @@ class LoopMetricsTest {
                         "groot_trainer_batches_unreadable_total\\{model=\"slots\"\\}"));
                 assertEquals(0.0, value(trainerBody,
                         "groot_trainer_versions_published_total\\{model=\"slots\"\\}"));
+                // Its clients' own metrics: the consumer's lag (per-partition lag is bound at Micrometer's next
+                // refresh, within a minute) and the transactional producer's.
+                assertTrue(value(trainerBody, "kafka_consumer_fetch_manager_records_lag_max\\{[^}]*model=\"slots\""
+                        + "[^}]*\\}") >= 0, "the consumer's lag");
+                assertTrue(value(trainerBody, "kafka_producer_txn_init_time_ns_total\\{[^}]*model=\"slots\""
+                        + "[^}]*\\}") > 0, "the transactional producer's metrics");
+
+                // Nothing is committed past the two batches until a version is published with their offsets: three
+                // offsets behind, the batch, its transaction's commit marker and the garbage.
+                LoopStatus status = LoopStatus.read(loop.client(), loop.applicationId(),
+                        TrainerConfig.defaults("slots").groupId(), loop.topics, "slots", loop.serdes(),
+                        Duration.ofSeconds(30));
+                assertEquals(Map.of(loop.topics.trainingBatches(), 3L), status.trainerLag());
+                assertEquals(5, status.account().get(Accounting.TEXTS_RECEIVED));
+                assertEquals(List.of(1L), status.versions().stream().map(v -> v.getVersion()).toList());
+                assertTrue(status.render().contains("trainer lag {" + loop.topics.trainingBatches() + "=3}"),
+                        status.render());
                 trainer.close();
                 trainerThread.join(30_000);
                 dashboardSeriesExist(body + trainerBody);

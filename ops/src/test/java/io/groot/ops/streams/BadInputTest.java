@@ -112,7 +112,7 @@ class BadInputTest {
             assertEquals(reasons, seenReasons);
             assertEquals(List.of("missing-key", "missing-key"), keylessReasons);
 
-            assertEquals(0, books.textsUnaccounted());
+            assertEquals(0, books.textsAwaitingInference());
             assertEquals(5, books.get(Accounting.TEXTS_DEAD_LETTERED));
             assertEquals(10, books.get(Accounting.REWARDS_DEAD_LETTERED));
             assertEquals(2, books.get("rewards.dead-lettered.invalid-reward"));

@@ -180,7 +180,7 @@ final class FeedbackScenario {
                 Duration.ofSeconds(120));
 
         assertEquals(texts + ticks, books.get(Accounting.TEXTS_RECEIVED));
-        assertEquals(0, books.textsUnaccounted());
+        assertEquals(0, books.textsAwaitingInference());
         assertEquals(rewardRecords, books.get(Accounting.REWARDS_RECEIVED));
         assertEquals(duplicates, books.get(Accounting.REWARDS_DUPLICATE), "redeliveries dropped");
         int joinedRequests = joinedEventIds.size() + opinions.size();

@@ -125,6 +125,10 @@ public final class StreamsLoop implements AutoCloseable {
     }
 
     /** Client settings of this loop's broker. */
+    public String applicationId() {
+        return applicationId;
+    }
+
     public Properties client() {
         return client;
     }

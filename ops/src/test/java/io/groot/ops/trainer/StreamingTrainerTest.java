@@ -4,6 +4,7 @@ import io.groot.ops.broker.EmbeddedKafkaBroker;
 import io.groot.ops.broker.TopicSetup;
 import io.groot.ops.demo.InitialModel;
 import io.groot.ops.demo.SampleCorpus;
+import io.groot.ops.status.LoopStatus;
 import io.groot.schemas.ArtifactRef;
 import io.groot.schemas.ContrastSet;
 import io.groot.schemas.DeadLetter;
@@ -54,6 +55,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -195,6 +197,8 @@ class StreamingTrainerTest {
             }
             assertEquals(1, deadLetters().size(), "a dead letter with no sets pending is written at once");
             assertEquals(0, trainer.publishedVersions());
+            assertEquals(Map.of(topics.trainingBatches(), 0L), LoopStatus.consumerLag(client, config(1).groupId(),
+                    List.of(topics.trainingBatches()), Duration.ofSeconds(30)), "and the offset past it with it");
 
             // Now among sets that wait for the version: the dead letter goes in the version's transaction.
             send(producer, sets.subList(0, 16), "first-half");

@@ -18,8 +18,11 @@ public record LoopAccount(Map<String, Long> counts) {
         return counts.getOrDefault(counter, 0L);
     }
 
-    /** Texts read but neither turned into candidates nor dead-lettered: zero once the texts are processed. */
-    public long textsUnaccounted() {
+    /**
+     * Texts read but neither turned into candidates nor dead-lettered yet: those buffered for the model's next batch.
+     * Zero once the texts are processed; one that stayed would be a lost text.
+     */
+    public long textsAwaitingInference() {
         return get(Accounting.TEXTS_RECEIVED) - get(Accounting.TEXTS_CANDIDATES)
                 - get(Accounting.TEXTS_DEAD_LETTERED);
     }
