@@ -20,6 +20,7 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     private MetricsEndpoint(HttpServer server) {
         this.server = server;
+        registry.config().meterFilter(new StateStoreTags());
     }
 
     /** @param host the interface to listen on (127.0.0.1 unless it must be scraped from elsewhere) */

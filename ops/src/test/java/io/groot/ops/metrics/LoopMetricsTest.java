@@ -82,6 +82,11 @@ class LoopMetricsTest {
                 assertTrue(body.matches("(?s).*kafka_stream_groot_records_total\\{[^}]*groot_id=\""
                         + Accounting.TEXTS_RECEIVED.replace(".", "\\.") + "\".*"), "the books as Kafka Streams metrics");
                 assertTrue(body.contains("kafka_stream_thread_process_rate"), "Kafka Streams' own metrics");
+                // In-memory and RocksDB stores alike (their id tags are named after the store type).
+                for (String store : new String[]{"pending-contrast-sets", "inference-buffer", "join-candidates"}) {
+                    assertTrue(Pattern.compile("(?m)^kafka_stream_state_get_rate\\{[^}]*state_id=\"" + store + "\"")
+                            .matcher(body).find(), "the meters of state store " + store);
+                }
                 assertTrue(body.contains("jvm_memory_used_bytes"));
 
                 // The trainer reads the set (too few for a version) and the garbage batch, which it dead-letters.
