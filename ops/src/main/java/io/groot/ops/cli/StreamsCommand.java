@@ -12,6 +12,7 @@ import io.groot.streams.join.FeedbackPolicy;
 import io.groot.trainer.artifact.LocalArtifactStore;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +37,10 @@ final class StreamsCommand {
               --topic-prefix P           prefix of every topic name [groot.]
               --threads N                stream threads of this instance [1]
               --replication N            replication factor of internal topics [1]
+              --standby-replicas N       warm copies of each task's state kept on other instances: a task
+                                         that moves (an instance leaves or fails) resumes from its copy
+                                         instead of restoring the changelogs; 1 where instances are two or
+                                         more [0]
               --k N                      candidates per text [4]
               --max-tokens N             longer texts are dead-lettered [128]
               --window-ms N              feedback joins candidates whose time is within N ms [3600000]
@@ -84,6 +89,7 @@ final class StreamsCommand {
         Topics topics = Topics.withPrefix(a.string("topic-prefix", "groot."));
         int threads = a.integer("threads", 1);
         int replication = a.integer("replication", 1);
+        int standbyReplicas = a.integer("standby-replicas", 0);
         int maxThreadFailures = a.integer("max-thread-failures", StreamThreadFailureHandler.DEFAULT_MAX_IN_A_ROW);
         int metricsPort = a.integer("metrics-port", -1);
         String metricsHost = a.string("metrics-host", "127.0.0.1");
@@ -91,6 +97,7 @@ final class StreamsCommand {
         client.putAll(a.clientConfig());
         a.requireAllUsed();
         client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        client.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
 
         GrootSerdes serdes = new GrootSerdes(new RestSchemaRegistry(registryUrl));
         // The instance is closed (resources close in reverse order) before the shutdown hook lets the JVM halt.

@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -100,14 +101,37 @@ public final class StreamsLoop implements AutoCloseable {
      */
     public GrootStreamsApp startInstance(String instance, GrootSerdes instanceSerdes,
                                          StreamsUncaughtExceptionHandler threadFailures) throws InterruptedException {
-        GrootStreamsApp app = new GrootStreamsApp(client, applicationId, work.resolve("state-" + instance), 1, 1,
-                topics, instanceSerdes, artifacts, config, threadFailures);
+        return startInstance(instance, instanceSerdes, threadFailures, new Properties(), null);
+    }
+
+    /**
+     * As {@link #startInstance(String)}, with Kafka Streams settings of its own and a listener to the state it
+     * restores.
+     */
+    public GrootStreamsApp startInstance(String instance, Properties streamsSettings, StateRestoreListener restores)
+            throws InterruptedException {
+        return startInstance(instance, serdes,
+                new StreamThreadFailureHandler(StreamThreadFailureHandler.DEFAULT_MAX_IN_A_ROW), streamsSettings,
+                restores);
+    }
+
+    private GrootStreamsApp startInstance(String instance, GrootSerdes instanceSerdes,
+                                          StreamsUncaughtExceptionHandler threadFailures, Properties streamsSettings,
+                                          StateRestoreListener restores) throws InterruptedException {
+        Properties instanceConfig = new Properties();
+        instanceConfig.putAll(client);
+        instanceConfig.putAll(streamsSettings);
+        GrootStreamsApp app = new GrootStreamsApp(instanceConfig, applicationId, work.resolve("state-" + instance),
+                1, 1, topics, instanceSerdes, artifacts, config, threadFailures);
+        if (restores != null) {
+            app.streams().setGlobalStateRestoreListener(restores);
+        }
         instances.add(app);
         app.start(Duration.ofSeconds(60));
         return app;
     }
 
-    void stopInstance(GrootStreamsApp app) {
+    public void stopInstance(GrootStreamsApp app) {
         instances.remove(app);
         app.close();
     }
