@@ -215,6 +215,12 @@ public final class Groot {
         a.requireAllUsed();
         client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         GrootSerdes serdes = registryUrl == null ? null : new GrootSerdes(new RestSchemaRegistry(registryUrl));
+        if (!LoopStatus.clusterAnswers(client, Duration.ofSeconds(15))) {
+            // Otherwise the first read times out with a bare TimeoutException deep in a stack trace.
+            System.err.println("groot status: no answer from the Kafka cluster at " + bootstrap + " within 15 s"
+                    + " (a demo's broker stops with the demo)");
+            System.exit(1);
+        }
         LoopStatus status = LoopStatus.read(client, applicationId, trainerGroup, topics, model, serdes,
                 Duration.ofSeconds(30));
         System.out.print(json ? new ObjectMapper().writeValueAsString(status.toJson()) + "\n" : status.render());

@@ -57,6 +57,19 @@ public record LoopStatus(String applicationId, String modelName, LoopAccount acc
         return new LoopStatus(applicationId, modelName, account, lag, trainerLag, versions);
     }
 
+    /** Whether the cluster names itself within {@code timeout}. */
+    public static boolean clusterAnswers(Properties client, Duration timeout) throws InterruptedException {
+        Admin admin = Admin.create(client);
+        try {
+            admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } finally {
+            admin.close(Duration.ZERO); // a plain close waits out the unanswered call (60 s)
+        }
+    }
+
     /**
      * Kafka's consumer lag of {@code groupId}, summed per topic: the committed offsets' distance to the ends of the
      * topics' partitions as a read-committed consumer sees them (a partition with no commit counts from offset 0).

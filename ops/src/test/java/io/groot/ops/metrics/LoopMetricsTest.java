@@ -110,6 +110,7 @@ class LoopMetricsTest {
 
                 // Nothing is committed past the two batches until a version is published with their offsets: three
                 // offsets behind, the batch, its transaction's commit marker and the garbage.
+                assertTrue(LoopStatus.clusterAnswers(loop.client(), Duration.ofSeconds(10)));
                 LoopStatus status = LoopStatus.read(loop.client(), loop.applicationId(),
                         TrainerConfig.defaults("slots").groupId(), loop.topics, "slots", loop.serdes(),
                         Duration.ofSeconds(30));
