@@ -121,25 +121,28 @@ class LoopMetricsTest {
                         status.render());
                 trainer.close();
                 trainerThread.join(30_000);
-                dashboardSeriesExist(body + trainerBody);
+                servesEveryMetricIn(Path.of("grafana", "groot-dashboard.json"), body + trainerBody, 10);
+                servesEveryMetricIn(Path.of("prometheus", "alerts.yml"), body + trainerBody, 8);
             }
         }
     }
 
-    /** Every metric the Grafana dashboard queries is one the endpoint serves (no panel is silently empty). */
-    private static void dashboardSeriesExist(String body) throws Exception {
-        String dashboard = Files.readString(Path.of("grafana", "groot-dashboard.json"));
-        Matcher names = Pattern.compile("\\b((?:groot|kafka|jvm)_[a-z_]+)").matcher(dashboard);
+    /**
+     * Every metric {@code queries} (the Grafana dashboard, the alerting rules) asks for is one the endpoints serve: no
+     * panel is silently empty, no alert silently never fires.
+     */
+    private static void servesEveryMetricIn(Path queries, String body, int atLeast) throws Exception {
+        Matcher names = Pattern.compile("\\b((?:groot|kafka|jvm)_[a-z_]+)").matcher(Files.readString(queries));
         int checked = 0;
         while (names.find()) {
             if (body.contains("," + names.group(1) + "=") || body.contains("{" + names.group(1) + "=")) {
                 continue; // a label (groot_id), not a metric
             }
             assertTrue(Pattern.compile("(?m)^" + names.group(1) + "[{ ]").matcher(body).find(),
-                    "the dashboard queries " + names.group(1) + ", which the endpoint does not serve");
+                    queries + " queries " + names.group(1) + ", which the endpoints do not serve");
             checked++;
         }
-        assertTrue(checked >= 10, "dashboard queries found: " + checked);
+        assertTrue(checked >= atLeast, "queries found in " + queries + ": " + checked);
     }
 
     /**
