@@ -80,6 +80,22 @@ class CorrectorTest {
     }
 
     @Test
+    void withoutAddingTheReferenceASetKeepsItOnlyAsTheAnchor() {
+        CandidateSet candidates = candidates(
+                List.of("O", "O", "B-city", "I-city", "O", "O"),
+                List.of("B-city", "O", "B-city", "O", "O", "O"));
+        RewardEvent feedback = RewardEvent.newBuilder().setRequestId("r").setEventId("e").setSource("test")
+                .setEventTime(Instant.EPOCH).setReferenceLabels(REFERENCE).build();
+
+        ContrastSet set = new ContrastSetBuilder(f1, new Corrector(4), true, false).build(candidates, feedback, null);
+
+        assertTrue(set.getMembers().stream().noneMatch(m -> m.getOrigin() == Origin.REFERENCE));
+        assertTrue(set.getMembers().stream().noneMatch(m -> m.getLabels().equals(REFERENCE)));
+        assertTrue(set.getMembers().stream().anyMatch(m -> m.getOrigin() == Origin.CORRECTED));
+        assertEquals(REFERENCE, set.getReferenceLabels(), "the NLL anchor still has it");
+    }
+
+    @Test
     void scalarFeedbackPassesRewardsThroughWithoutCorrection() {
         CandidateSet candidates = candidates(REFERENCE, List.of("O", "O", "O", "O", "O", "O"));
         RewardEvent feedback = RewardEvent.newBuilder().setRequestId("r").setEventId("e").setSource("clicks")

@@ -69,7 +69,7 @@ class QualityBenchmarkTest {
         RewardEvent feedback = RewardEvent.newBuilder().setRequestId("r").setEventId("e").setSource("s")
                 .setEventTime(Instant.EPOCH).setReferenceLabels(reference).build();
 
-        ContrastSet plain = new ContrastSetBuilder(RewardFunction.parse("f1"), new Corrector(4), false)
+        ContrastSet plain = new ContrastSetBuilder(RewardFunction.parse("f1"), new Corrector(4), false, true)
                 .build(candidates, feedback, null);
         ContrastSet corrected = new ContrastSetBuilder(RewardFunction.parse("f1"), new Corrector(4))
                 .build(candidates, feedback, null);
@@ -212,7 +212,7 @@ class QualityBenchmarkTest {
     private static QualityBenchmarkConfig tinyConfig(int nllEpochs, int rounds, float nllRate, double feedbackShare,
                                                      List<GrootObjective> objectives) {
         return new QualityBenchmarkConfig("f0.5", 3, nllEpochs, rounds, objectives, 2, nllRate, 2e-3f, 16, 0, 5,
-                new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3, feedbackShare);
+                new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3, feedbackShare, true);
     }
 
     @SuppressWarnings("unchecked")

@@ -121,6 +121,8 @@ public final class Groot {
                                          every combination, and each GROOT variant keeps the one its valid
                                          split scores best (e.g. --lambda 0.5,1,2)
               --max-corrections N        corrected sequences per candidate [4]
+              --add-reference BOOL       correction adds the reference to sets whose candidates miss it; false
+                                         leaves it to the NLL anchor (an experiment, docs/QUALITY.md) [true]
               --nll-lr X --groot-lr X    Adam learning rates: maximum likelihood (also its continued
                                          ablation), GROOT rounds [0.002, 0.0005]
               --max-train N              train on the first N sentences only [all]
@@ -163,6 +165,13 @@ public final class Groot {
         System.exit(0);
     }
 
+    private static boolean parseBoolean(String option, String value) {
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("--" + option + " takes true or false, got '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
     private static void benchQuality(Arguments a) throws Exception {
         QualityBenchmarkConfig d = QualityBenchmarkConfig.defaults();
         String data = a.string("data", null);
@@ -177,7 +186,8 @@ public final class Groot {
                 (float) a.number("nll-lr", d.nllLearningRate()), (float) a.number("groot-lr", d.grootLearningRate()),
                 d.batchSize(), a.integer("max-train", d.maxTrain()),
                 a.integer("seed", d.seed()), d.architecture(), a.integer("training-candidates", k),
-                a.number("feedback-share", d.feedbackShare()));
+                a.number("feedback-share", d.feedbackShare()),
+                parseBoolean("add-reference", a.string("add-reference", String.valueOf(d.addReference()))));
         Path out = Path.of(a.string("out", "bench-quality.json"));
         int seeds = a.integer("seeds", 1);
         a.requireAllUsed();

@@ -207,7 +207,7 @@ public final class QualityBenchmark {
         Random random = new Random(config.seed());
         Engine.getInstance().setRandomSeed(config.seed());
         ContrastSetBuilder builder = new ContrastSetBuilder(reward, new Corrector(config.maxCorrections()),
-                variant == Variant.GROOT);
+                variant == Variant.GROOT, config.addReference());
         float rate = variant == Variant.NLL_CONTINUED ? config.nllLearningRate() : config.grootLearningRate();
         try (Labeler labeler = LabelerArtifact.fromBytes(start);
              GrootTraining training = new GrootTraining(labeler, objective, rate)) {
@@ -305,6 +305,7 @@ public final class QualityBenchmark {
             out.put("objectives", config.objectives().stream().map(QualityBenchmark::objectiveMap).toList());
         }
         out.put("maxCorrections", config.maxCorrections());
+        out.put("addReference", config.addReference());
         out.put("nllLearningRate", config.nllLearningRate());
         out.put("grootLearningRate", config.grootLearningRate());
         out.put("batchSize", config.batchSize());

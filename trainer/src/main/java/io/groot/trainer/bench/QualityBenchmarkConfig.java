@@ -20,11 +20,13 @@ import java.util.List;
  * @param feedbackShare  share of the training sentences held back from the baseline and given to the rounds as
  *                       feedback on text the model has not seen, a new part each round, as in the stream (0: every
  *                       round revisits the baseline's own training sentences)
+ * @param addReference   whether correction adds the reference to a set whose candidates miss it (GROOT.md's design;
+ *                       false leaves it to the NLL anchor alone: an experiment, see docs/QUALITY.md)
  */
 public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int rounds, List<GrootObjective> objectives,
                                      int maxCorrections, float nllLearningRate, float grootLearningRate,
                                      int batchSize, int maxTrain, int seed, LabelerConfig architecture,
-                                     int trainingCandidates, double feedbackShare) {
+                                     int trainingCandidates, double feedbackShare, boolean addReference) {
 
     public QualityBenchmarkConfig {
         objectives = List.copyOf(objectives);
@@ -38,16 +40,17 @@ public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int ro
 
     public static QualityBenchmarkConfig defaults() {
         return new QualityBenchmarkConfig("f0.5", 4, 12, 3, List.of(GrootObjective.defaults()), 4, 2e-3f, 5e-4f, 32,
-                0, 42, LabelerConfig.defaults(), 4, 0);
+                0, 42, LabelerConfig.defaults(), 4, 0, true);
     }
 
     public QualityBenchmarkConfig withSeed(int newSeed) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
-                grootLearningRate, batchSize, maxTrain, newSeed, architecture, trainingCandidates, feedbackShare);
+                grootLearningRate, batchSize, maxTrain, newSeed, architecture, trainingCandidates, feedbackShare,
+                addReference);
     }
 
     public QualityBenchmarkConfig withFeedbackShare(double share) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
-                grootLearningRate, batchSize, maxTrain, seed, architecture, trainingCandidates, share);
+                grootLearningRate, batchSize, maxTrain, seed, architecture, trainingCandidates, share, addReference);
     }
 }

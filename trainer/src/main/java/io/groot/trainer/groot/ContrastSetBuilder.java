@@ -25,19 +25,24 @@ public final class ContrastSetBuilder {
     private final RewardFunction rewardFunction;
     private final Corrector corrector;
     private final boolean correct;
+    private final boolean addReference;
 
     public ContrastSetBuilder(RewardFunction rewardFunction, Corrector corrector) {
-        this(rewardFunction, corrector, true);
+        this(rewardFunction, corrector, true, true);
     }
 
     /**
-     * @param correct false for the "no correction" ablation: the set holds only the model's candidates (the
-     *                reference still anchors training through the NLL term, see {@link GrootTraining})
+     * @param correct      false for the "no correction" ablation: the set holds only the model's candidates (the
+     *                     reference still anchors training through the NLL term, see {@link GrootTraining})
+     * @param addReference false to leave a reference the candidates miss out of the set, to the NLL anchor alone
+     *                     (an experiment: GROOT.md adds it)
      */
-    public ContrastSetBuilder(RewardFunction rewardFunction, Corrector corrector, boolean correct) {
+    public ContrastSetBuilder(RewardFunction rewardFunction, Corrector corrector, boolean correct,
+                              boolean addReference) {
         this.rewardFunction = rewardFunction;
         this.corrector = corrector;
         this.correct = correct;
+        this.addReference = addReference;
     }
 
     /**
@@ -89,7 +94,9 @@ public final class ContrastSetBuilder {
                 add(members, seen, corrected, Origin.CORRECTED, reward, null, null);
             }
         }
-        add(members, seen, reference, Origin.REFERENCE, reward, null, null);
+        if (addReference) {
+            add(members, seen, reference, Origin.REFERENCE, reward, null, null);
+        }
         return members;
     }
 
