@@ -15,6 +15,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +73,8 @@ public record LoopStatus(String applicationId, String modelName, LoopAccount acc
 
     /**
      * Kafka's consumer lag of {@code groupId}, summed per topic: the committed offsets' distance to the ends of the
-     * topics' partitions as a read-committed consumer sees them (a partition with no commit counts from offset 0).
+     * topics' partitions as a read-committed consumer sees them. A partition with no commit counts from its earliest
+     * offset, where the loop's consumers start (retention may have deleted what came before).
      */
     public static Map<String, Long> consumerLag(Properties client, String groupId, List<String> topics,
                                                 Duration timeout)
@@ -80,21 +82,36 @@ public record LoopStatus(String applicationId, String modelName, LoopAccount acc
         try (Admin admin = Admin.create(client)) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
                     .partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            List<TopicPartition> partitions = new ArrayList<>();
             admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .forEach((topic, description) -> description.partitions().forEach(p ->
-                            request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+                            partitions.add(new TopicPartition(topic, p.partition()))));
+            Map<TopicPartition, Long> ends = offsets(admin, partitions, OffsetSpec.latest(), timeout);
+            Map<TopicPartition, Long> starts = offsets(admin, partitions.stream()
+                    .filter(tp -> committed.get(tp) == null).toList(), OffsetSpec.earliest(), timeout);
             Map<String, Long> lag = new LinkedHashMap<>();
             topics.forEach(topic -> lag.put(topic, 0L));
-            admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .forEach((tp, end) -> {
-                        OffsetAndMetadata done = committed.get(tp);
-                        lag.merge(tp.topic(), Math.max(0, end.offset() - (done == null ? 0 : done.offset())),
-                                Long::sum);
-                    });
+            ends.forEach((tp, end) -> {
+                OffsetAndMetadata done = committed.get(tp);
+                lag.merge(tp.topic(), Math.max(0, end - (done == null ? starts.get(tp) : done.offset())), Long::sum);
+            });
             return lag;
         }
+    }
+
+    private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec,
+                                                     Duration timeout)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(tp -> request.put(tp, spec));
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        if (request.isEmpty()) {
+            return offsets;
+        }
+        admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .forEach((tp, info) -> offsets.put(tp, info.offset()));
+        return offsets;
     }
 
     public Map<String, Object> toJson() {
