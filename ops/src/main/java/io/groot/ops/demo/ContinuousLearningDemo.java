@@ -5,6 +5,7 @@ import io.groot.ops.broker.TopicSetup;
 import io.groot.ops.io.Directories;
 import io.groot.ops.metrics.LoopMetrics;
 import io.groot.ops.metrics.MetricsEndpoint;
+import io.groot.ops.metrics.TrainerMetrics;
 import io.groot.ops.report.LoopReport;
 import io.groot.schemas.ModelVersion;
 import io.groot.schemas.Topics;
@@ -106,6 +107,8 @@ public final class ContinuousLearningDemo {
                  MetricsEndpoint metrics = MetricsEndpoint.start("127.0.0.1", 0)) {
                 app.start(Duration.ofSeconds(60));
                 metrics.closing(LoopMetrics.bind(metrics.registry(), app, options.modelName()));
+                // The trainer's own meters too, not its clients': theirs would clash with the streams clients' names.
+                TrainerMetrics.bindTrainer(metrics.registry(), trainer, options.modelName());
                 progress.println("Prometheus metrics at " + metrics.url());
                 Thread trainerThread = daemon(trainer, "groot-trainer");
                 daemon(monitor, "groot-monitor");

@@ -22,6 +22,11 @@ public final class TrainerMetrics {
 
     public static void bind(MeterRegistry registry, StreamingTrainer trainer, String modelName) {
         LoopMetrics.bindJvm(registry);
+        bindTrainer(registry, trainer, modelName);
+    }
+
+    /** The trainer's own meters alone: for a registry that already has the JVM's (the demo's, one process). */
+    public static void bindTrainer(MeterRegistry registry, StreamingTrainer trainer, String modelName) {
         counter(registry, trainer, modelName, "groot.trainer.versions.published", StreamingTrainer::publishedVersions,
                 "versions this trainer published since it started");
         counter(registry, trainer, modelName, "groot.trainer.batches.unreadable", StreamingTrainer::unreadableBatches,
