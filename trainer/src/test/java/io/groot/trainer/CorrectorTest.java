@@ -59,13 +59,8 @@ class CorrectorTest {
 
     @Test
     void contrastSetHoldsModelCorrectedAndReferenceMembersWithoutDuplicates() {
-        CandidateSet candidates = candidates(
-                List.of("O", "O", "B-city", "I-city", "O", "O"),
-                List.of("B-city", "O", "B-city", "O", "O", "O"));
-        RewardEvent feedback = RewardEvent.newBuilder().setRequestId("r").setEventId("e").setSource("test")
-                .setEventTime(Instant.EPOCH).setReferenceLabels(REFERENCE).build();
-
-        ContrastSet set = new ContrastSetBuilder(f1, new Corrector(4)).build(candidates, feedback, null);
+        ContrastSet set = new ContrastSetBuilder(f1, new Corrector(4)).build(twoWithErrors(), referenceFeedback(),
+                null);
 
         List<List<String>> labels = set.getMembers().stream().map(ContrastMember::getLabels).toList();
         assertEquals(labels.size(), labels.stream().distinct().count(), "no duplicate members");
@@ -81,13 +76,8 @@ class CorrectorTest {
 
     @Test
     void withoutAddingTheReferenceASetKeepsItOnlyAsTheAnchor() {
-        CandidateSet candidates = candidates(
-                List.of("O", "O", "B-city", "I-city", "O", "O"),
-                List.of("B-city", "O", "B-city", "O", "O", "O"));
-        RewardEvent feedback = RewardEvent.newBuilder().setRequestId("r").setEventId("e").setSource("test")
-                .setEventTime(Instant.EPOCH).setReferenceLabels(REFERENCE).build();
-
-        ContrastSet set = new ContrastSetBuilder(f1, new Corrector(4), true, false).build(candidates, feedback, null);
+        ContrastSet set = new ContrastSetBuilder(f1, new Corrector(4), true, false).build(twoWithErrors(),
+                referenceFeedback(), null);
 
         assertTrue(set.getMembers().stream().noneMatch(m -> m.getOrigin() == Origin.REFERENCE));
         assertTrue(set.getMembers().stream().noneMatch(m -> m.getLabels().equals(REFERENCE)));
@@ -122,6 +112,17 @@ class CorrectorTest {
                 () -> builder.build(candidates, shortReference, null)).reason());
         assertEquals("unknown-candidate", assertThrows(InvalidFeedbackException.class,
                 () -> builder.build(candidates, unknownRank, null)).reason());
+    }
+
+    /** Two candidates that miss the reference: one by one region, one by several. */
+    private static CandidateSet twoWithErrors() {
+        return candidates(List.of("O", "O", "B-city", "I-city", "O", "O"),
+                List.of("B-city", "O", "B-city", "O", "O", "O"));
+    }
+
+    private static RewardEvent referenceFeedback() {
+        return RewardEvent.newBuilder().setRequestId("r").setEventId("e").setSource("test")
+                .setEventTime(Instant.EPOCH).setReferenceLabels(REFERENCE).build();
     }
 
     @SafeVarargs
