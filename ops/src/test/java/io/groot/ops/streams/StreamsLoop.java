@@ -131,7 +131,7 @@ public final class StreamsLoop implements AutoCloseable {
         return app;
     }
 
-    public void stopInstance(GrootStreamsApp app) {
+    void stopInstance(GrootStreamsApp app) {
         instances.remove(app);
         app.close();
     }
@@ -148,11 +148,11 @@ public final class StreamsLoop implements AutoCloseable {
         return config;
     }
 
-    /** Client settings of this loop's broker. */
     public String applicationId() {
         return applicationId;
     }
 
+    /** Client settings of this loop's broker. */
     public Properties client() {
         return client;
     }
