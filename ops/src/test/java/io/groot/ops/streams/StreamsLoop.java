@@ -136,7 +136,7 @@ public final class StreamsLoop implements AutoCloseable {
         app.close();
     }
 
-    Path artifactsDir() {
+    public Path artifactsDir() {
         return work.resolve("artifacts");
     }
 
