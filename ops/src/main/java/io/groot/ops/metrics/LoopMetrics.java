@@ -31,7 +31,8 @@ import java.util.function.ToDoubleFunction;
  *       ({@code kafka_stream_groot_records_total{groot_id="rewards.joined"}} and so on, dead letters by reason);</li>
  *   <li>{@code groot_books{counter=...}}: the exactly-once counts of this instance's partitions, and
  *       {@code groot_rewards_pending}, {@code groot_candidates_awaiting} derived from them;</li>
- *   <li>the serving and latest model versions, the latest version's training loss and gate reward;</li>
+ *   <li>the serving and latest model versions, the latest version's training loss, gate reward and staleness
+ *       (versions between the one it trained from and the oldest of its sets' candidates);</li>
  *   <li>{@code groot_freshness_seconds{quantile}}: reward-to-serving latency of the serving version (from the time
  *       its feedback was given to the swap that made it serve);</li>
  *   <li>JVM memory, GC, threads and CPU.</li>
@@ -76,6 +77,9 @@ public final class LoopMetrics implements AutoCloseable {
         latest(registry, watcher, modelName, "groot.model.latest.version", v -> v.getVersion());
         latest(registry, watcher, modelName, "groot.model.latest.train.loss",
                 v -> v.getMetrics().getOrDefault("train.loss", Double.NaN));
+        // DESIGN.md's staleness: versions between the one it trained from and the oldest of its sets' candidates.
+        latest(registry, watcher, modelName, "groot.model.latest.staleness.max",
+                v -> v.getMetrics().getOrDefault("staleness.max", Double.NaN));
         latest(registry, watcher, modelName, "groot.model.latest.gate.reward", v -> v.getMetrics().entrySet()
                 .stream().filter(e -> e.getKey().startsWith("gate.") && !e.getKey().startsWith("gate.serving.")
                         && e.getKey().endsWith("@1")).mapToDouble(Map.Entry::getValue).findFirst().orElse(Double.NaN));
