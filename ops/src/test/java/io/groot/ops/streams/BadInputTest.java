@@ -1,6 +1,7 @@
 package io.groot.ops.streams;
 
 import io.groot.ops.broker.EmbeddedKafkaBroker;
+import io.groot.ops.status.LoopStatus;
 import io.groot.schemas.CandidateReward;
 import io.groot.schemas.ContrastSet;
 import io.groot.schemas.DeadLetter;
@@ -26,10 +27,12 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every kind of bad input, on the real broker: each lands in the dead-letter topic with its original bytes and
@@ -116,6 +119,16 @@ class BadInputTest {
             assertEquals(5, books.get(Accounting.TEXTS_DEAD_LETTERED));
             assertEquals(10, books.get(Accounting.REWARDS_DEAD_LETTERED));
             assertEquals(2, books.get("rewards.dead-lettered.invalid-reward"));
+
+            // groot status counts the dead-letter topic by the reasons in the headers: as the books do.
+            Map<String, Long> booked = new TreeMap<>();
+            String infix = ".dead-lettered.";
+            books.deadLettersByReason().forEach((counter, n) ->
+                    booked.merge(counter.substring(counter.indexOf(infix) + infix.length()), n, Long::sum));
+            LoopStatus status = LoopStatus.read(loop.client, loop.applicationId, "no-trainer", loop.topics,
+                    StreamsLoop.MODEL, null, Duration.ofSeconds(30));
+            assertEquals(booked, status.deadLetterTopic());
+            assertTrue(status.render().contains("dead-letter topic " + booked), status.render());
         }
     }
 
