@@ -1,8 +1,6 @@
 package io.groot.ops.status;
 
-import io.groot.schemas.DeadLetterHeaders;
 import io.groot.schemas.ModelVersion;
-import io.groot.schemas.TopicReader;
 import io.groot.schemas.Topics;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.streams.accounting.Accounting;
@@ -12,15 +10,10 @@ import io.groot.trainer.service.ModelVersionLog;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,12 +37,12 @@ import java.util.concurrent.TimeoutException;
  *                   with each version, so this counts the batches it holds for the next one as well as those it has
  *                   not read
  * @param versions   the model's version records, oldest first (empty without a schema registry to read them)
- * @param deadLetterTopic the committed records of the dead-letter topic by the reason in their headers, from every
- *                   writer: the streams application (whose books count its own), the trainer, the connectors
+ * @param deadLetterTopic the dead-letter topic by reason, from every writer: the streams application (whose books
+ *                   count its own), the trainer, the connectors
  */
 public record LoopStatus(String applicationId, String modelName, LoopAccount account, Map<String, Long> lag,
                          Map<String, Long> trainerLag, List<ModelVersion> versions,
-                         Map<String, Long> deadLetterTopic) {
+                         DeadLetterCount deadLetterTopic) {
 
     /**
      * @param trainerGroup the trainer's consumer group
@@ -67,26 +59,7 @@ public record LoopStatus(String applicationId, String modelName, LoopAccount acc
                 : ModelVersionLog.readAll(client, topics.modelVersions(), serdes.modelVersions()).stream()
                 .filter(v -> v.getModelName().equals(modelName)).toList();
         return new LoopStatus(applicationId, modelName, account, lag, trainerLag, versions,
-                deadLettersByReason(client, topics.deadLetters(), timeout));
-    }
-
-    /** Counts the topic's committed records by {@link DeadLetterHeaders#REASON}, reading headers, not values. */
-    static Map<String, Long> deadLettersByReason(Properties client, String topic, Duration timeout) {
-        Map<String, Long> counts = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = TopicReader.committedConsumer(client,
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = TopicReader.assignAll(consumer, List.of(topic), timeout);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            while (partitions.stream().anyMatch(p -> consumer.position(p, timeout) < end.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    Header reason = record.headers().lastHeader(DeadLetterHeaders.REASON);
-                    counts.merge(reason == null ? "(no reason header)"
-                            : new String(reason.value(), StandardCharsets.UTF_8), 1L, Long::sum);
-                }
-            }
-        }
-        return counts;
+                DeadLetterCount.read(client, topics.deadLetters(), timeout, timeout));
     }
 
     /** Whether the cluster names itself within {@code timeout}. */
@@ -154,7 +127,8 @@ public record LoopStatus(String applicationId, String modelName, LoopAccount acc
         json.put("candidatesAwaitingFeedback", account.candidatesAwaiting());
         json.put("lag", lag);
         json.put("trainerLag", trainerLag);
-        json.put("deadLetterTopic", deadLetterTopic);
+        json.put("deadLetterTopic", deadLetterTopic.byReason());
+        json.put("deadLetterTopicComplete", deadLetterTopic.complete());
         versions.stream().reduce((a, b) -> b).ifPresent(latest -> {
             json.put("model", modelName);
             json.put("latestVersion", latest.getVersion());
@@ -183,7 +157,7 @@ public record LoopStatus(String applicationId, String modelName, LoopAccount acc
                 account.get(Accounting.BATCHES)));
         account.deadLettersByReason().forEach((reason, count) ->
                 out.append(String.format(Locale.ROOT, "  %-50s %d%n", reason, count)));
-        out.append("dead-letter topic ").append(deadLetterTopic).append(" (every writer's, by reason)\n");
+        out.append("dead-letter topic ").append(deadLetterTopic.render()).append('\n');
         out.append("lag ").append(lag).append('\n');
         out.append("trainer lag ").append(trainerLag)
                 .append(" (training-batch offsets not yet trained into a version)\n");

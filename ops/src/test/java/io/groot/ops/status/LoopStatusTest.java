@@ -1,6 +1,7 @@
 package io.groot.ops.status;
 
 import io.groot.ops.broker.EmbeddedKafkaBroker;
+import io.groot.schemas.DeadLetterHeaders;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +54,35 @@ class LoopStatusTest {
                     "no commit: from the earliest offset kept");
             assertEquals(Map.of("t", 2L), LoopStatus.consumerLag(client, "behind", List.of("t"),
                     Duration.ofSeconds(30)));
+        }
+    }
+
+    @Test
+    void deadLettersAreCountedByTheirReasonHeaderAndTheCountStopsAtItsBudget(@TempDir Path work) throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work, false, 0);
+             Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic("dlq", 2, (short) 1))).all().get();
+            Properties client = new Properties();
+            client.put("bootstrap.servers", broker.bootstrapServers());
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(client, new StringSerializer(),
+                    new StringSerializer())) {
+                for (String reason : new String[]{"unknown-request", "unreadable-training-batch", "unknown-request",
+                        null}) {
+                    ProducerRecord<String, String> record = new ProducerRecord<>("dlq", reason, "letter");
+                    if (reason != null) {
+                        record.headers().add(DeadLetterHeaders.REASON, reason.getBytes(StandardCharsets.UTF_8));
+                    }
+                    producer.send(record).get();
+                }
+            }
+
+            DeadLetterCount all = DeadLetterCount.read(client, "dlq", Duration.ofSeconds(30), Duration.ofSeconds(30));
+            assertEquals(Map.of("unknown-request", 2L, "unreadable-training-batch", 1L, DeadLetterCount.NO_REASON, 1L),
+                    all.byReason());
+            assertTrue(all.complete());
+            DeadLetterCount none = DeadLetterCount.read(client, "dlq", Duration.ofSeconds(30), Duration.ZERO);
+            assertFalse(none.complete());
+            assertTrue(none.render().contains("the rest not read in time"), none.render());
         }
     }
 

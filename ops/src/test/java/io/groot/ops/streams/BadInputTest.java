@@ -127,7 +127,8 @@ class BadInputTest {
                     booked.merge(counter.substring(counter.indexOf(infix) + infix.length()), n, Long::sum));
             LoopStatus status = LoopStatus.read(loop.client, loop.applicationId, "no-trainer", loop.topics,
                     StreamsLoop.MODEL, null, Duration.ofSeconds(30));
-            assertEquals(booked, status.deadLetterTopic());
+            assertEquals(booked, status.deadLetterTopic().byReason());
+            assertTrue(status.deadLetterTopic().complete());
             assertTrue(status.render().contains("dead-letter topic " + booked), status.render());
         }
     }
