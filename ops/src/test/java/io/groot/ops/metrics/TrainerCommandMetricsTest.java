@@ -1,6 +1,7 @@
 package io.groot.ops.metrics;
 
 import io.groot.ops.broker.EmbeddedKafkaBroker;
+import io.groot.ops.cli.GrootProcess;
 import io.groot.ops.streams.FeedbackOrderPropertyTest;
 import io.groot.ops.streams.StreamsLoop;
 import io.groot.schemas.registry.InMemorySchemaRegistry;
@@ -36,12 +37,10 @@ class TrainerCommandMetricsTest {
              StreamsLoop loop = new StreamsLoop(broker.bootstrapServers(), work, "trainercmd", 1,
                      FeedbackOrderPropertyTest.config(), registry)) {
             Path log = work.resolve("trainer.log");
-            Process trainer = new ProcessBuilder(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
-                    "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), "io.groot.ops.cli.Groot",
+            Process trainer = new ProcessBuilder(GrootProcess.command(List.of(
                     "trainer", "--bootstrap-servers", broker.bootstrapServers(), "--schema-registry",
                     registryServer.url(), "--artifacts", loop.artifactsDir().toString(), "--topic-prefix",
-                    "trainercmd.", "--model", "slots", "--metrics-port", "0"))
+                    "trainercmd.", "--model", "slots", "--metrics-port", "0")))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
                 String url = awaitEndpoint(trainer, log);

@@ -1,6 +1,7 @@
 package io.groot.ops.streams;
 
 import io.groot.ops.broker.EmbeddedKafkaBroker;
+import io.groot.ops.cli.GrootProcess;
 import io.groot.schemas.registry.InMemorySchemaRegistry;
 import io.groot.schemas.registry.SchemaRegistryServer;
 import io.groot.streams.LoopConfig;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -106,9 +106,7 @@ class FaultToleranceTest {
                                       String name, String... extraOptions) throws IOException, InterruptedException {
         LoopConfig c = loop.config();
         Path log = loop.work().resolve(name + ".log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
-                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), "io.groot.ops.cli.Groot",
+        List<String> command = GrootProcess.command(List.of(
                 "streams", "--bootstrap-servers", broker.bootstrapServers(), "--schema-registry", registry.url(),
                 "--artifacts", loop.artifactsDir().toString(), "--state-dir", loop.work().resolve("state-" + name)
                         .toString(), "--application-id", loop.applicationId, "--topic-prefix",
