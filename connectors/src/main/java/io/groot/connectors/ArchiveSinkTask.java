@@ -127,11 +127,7 @@ public final class ArchiveSinkTask extends SinkTask {
 
     /** Texts and rewards are told apart by their writer schema, so one task can archive both topics. */
     private com.fasterxml.jackson.databind.node.ObjectNode decode(String topic, byte[] value) {
-        if (value == null || value.length < 5 || value[0] != 0) {
-            throw new SerializationException("not in the schema-registry wire format: "
-                    + (value == null ? "no value" : value.length + " bytes"));
-        }
-        String type = registry.schemaById(AvroSerde.writerId(value)).getFullName();
+        String type = registry.schemaById(AvroSerde.checkedWriterId(topic, value)).getFullName();
         if (type.equals(TextEvent.getClassSchema().getFullName())) {
             return FeedbackJson.toJson(texts.deserialize(topic, value));
         }

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /** Reads a topic's committed records from the beginning to its current end, without a consumer group. */
 public final class TopicReader {
@@ -34,16 +35,34 @@ public final class TopicReader {
                                                                          Collection<String> topics,
                                                                          Deserializer<K> keys, Deserializer<V> values) {
         List<ConsumerRecord<K, V>> out = new ArrayList<>();
+        forEachCommitted(clientConfig, topics, keys, values, Duration.ofSeconds(30), null, out::add);
+        return out;
+    }
+
+    /**
+     * Hands each committed record of the topics, from the beginning to their current ends, to {@code action}
+     * without keeping them.
+     *
+     * @param budget how long to read before giving up, or null to read to the end
+     * @return false if the budget ran out first
+     */
+    public static <K, V> boolean forEachCommitted(Properties clientConfig, Collection<String> topics,
+                                                  Deserializer<K> keys, Deserializer<V> values, Duration timeout,
+                                                  Duration budget, Consumer<ConsumerRecord<K, V>> action) {
+        long deadline = budget == null ? 0 : System.nanoTime() + budget.toNanos();
         try (KafkaConsumer<K, V> consumer = committedConsumer(clientConfig, keys, values)) {
-            List<TopicPartition> partitions = assignAll(consumer, topics, Duration.ofSeconds(30));
+            List<TopicPartition> partitions = assignAll(consumer, topics, timeout);
             consumer.seekToBeginning(partitions);
             // Under read_committed, end offsets are the last stable offsets: open transactions are not waited for.
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            while (partitions.stream().anyMatch(p -> consumer.position(p, timeout) < end.get(p))) {
+                if (budget != null && System.nanoTime() - deadline >= 0) {
+                    return false;
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(action);
             }
         }
-        return out;
+        return true;
     }
 
     /** A consumer of committed records outside any consumer group: it is given partitions by {@link #assignAll}. */

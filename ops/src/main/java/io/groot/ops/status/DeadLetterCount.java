@@ -2,9 +2,6 @@ package io.groot.ops.status;
 
 import io.groot.schemas.DeadLetterHeaders;
 import io.groot.schemas.TopicReader;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -26,26 +23,13 @@ public record DeadLetterCount(Map<String, Long> byReason, long records, boolean 
 
     public static DeadLetterCount read(Properties client, String topic, Duration timeout, Duration budget) {
         Map<String, Long> counts = new TreeMap<>();
-        long records = 0;
-        long deadline = System.nanoTime() + budget.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = TopicReader.committedConsumer(client,
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = TopicReader.assignAll(consumer, List.of(topic), timeout);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            while (partitions.stream().anyMatch(p -> consumer.position(p, timeout) < end.get(p))) {
-                if (System.nanoTime() >= deadline) {
-                    return new DeadLetterCount(counts, records, false);
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        boolean complete = TopicReader.forEachCommitted(client, List.of(topic), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(), timeout, budget, record -> {
                     Header reason = record.headers().lastHeader(DeadLetterHeaders.REASON);
                     counts.merge(reason == null ? NO_REASON : new String(reason.value(), StandardCharsets.UTF_8),
                             1L, Long::sum);
-                    records++;
-                }
-            }
-        }
-        return new DeadLetterCount(counts, records, true);
+                });
+        return new DeadLetterCount(counts, counts.values().stream().mapToLong(Long::longValue).sum(), complete);
     }
 
     public String render() {

@@ -75,6 +75,20 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return idsByTopic.computeIfAbsent(topic, t -> registry.register(subject(t), readerSchema));
     }
 
+    /**
+     * The writer schema id of {@code bytes}, after checking they are in the wire format.
+     *
+     * @throws SerializationException if they are not (no value, too short, or another magic byte)
+     */
+    public static int checkedWriterId(String topic, byte[] bytes) {
+        if (bytes == null || bytes.length < HEADER_BYTES || bytes[0] != MAGIC_BYTE) {
+            throw new SerializationException("not in the schema-registry wire format (expected magic byte 0 and a "
+                    + "4-byte schema id, got " + (bytes == null ? "no value"
+                    : bytes.length + " bytes starting " + (bytes.length > 0 ? bytes[0] : "-")) + ") on topic " + topic);
+        }
+        return writerId(bytes);
+    }
+
     /** The writer schema id of bytes in the wire format; they must have been checked or written by a serde. */
     public static int writerId(byte[] bytes) {
         return ByteBuffer.wrap(bytes, 1, 4).getInt();
@@ -123,12 +137,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         if (bytes == null) {
             return null;
         }
-        if (bytes.length < HEADER_BYTES || bytes[0] != MAGIC_BYTE) {
-            throw new SerializationException("not in the schema-registry wire format (expected magic byte 0 and a "
-                    + "4-byte schema id, got " + bytes.length + " bytes starting " + (bytes.length > 0 ? bytes[0] : "-")
-                    + ") on topic " + topic);
-        }
-        int writerId = writerId(bytes);
+        int writerId = checkedWriterId(topic, bytes);
         SpecificDatumReader<T> reader = readersByWriterId.computeIfAbsent(writerId,
                 id -> new SpecificDatumReader<>(registry.schemaById(id), readerSchema));
         try {

@@ -35,8 +35,12 @@ public final class StreamThreadFailureHandler implements StreamsUncaughtExceptio
 
     @Override
     public StreamThreadExceptionResponse handle(Throwable error) {
-        Duration pause = backoff.afterFailure();
-        int failures = backoff.failuresInARow();
+        Duration pause;
+        int failures;
+        synchronized (backoff) { // threads that fail together each get their own count
+            pause = backoff.afterFailure();
+            failures = backoff.failuresInARow();
+        }
         if (failures > maxInARow) {
             LOG.error("stream thread failed {} times in a row; shutting the instance down so that it is restarted",
                     failures, error);
