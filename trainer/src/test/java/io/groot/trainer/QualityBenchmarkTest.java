@@ -208,11 +208,41 @@ class QualityBenchmarkTest {
         assertFalse(models.get("nll-continued").containsKey("objectivesTried"), "maximum likelihood has no such loss");
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void givenBothAddReferenceValuesFullGrootKeepsTheOneItsValidSplitScoresBest() throws Exception {
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        List<GrootObjective> defaults = List.of(GrootObjective.defaults());
+        Map<String, Object> report = new QualityBenchmark(tinyConfig(1, 1, 1e-3f, 0.5, defaults,
+                List.of(true, false)), quiet).run(tinyCorpus(), "tiny");
+
+        Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) report.get("models");
+        List<Map<String, Object>> tried = (List<Map<String, Object>>) models.get("groot").get("objectivesTried");
+        assertEquals(List.of(true, false), tried.stream().map(t -> t.get("addReference")).toList());
+        List<Double> scores = tried.stream().map(t -> (Double) t.get("validRewardAtOne")).toList();
+        assertNotEquals(scores.get(0), scores.get(1), "the settings must differ for the choice to mean anything");
+        boolean best = scores.get(0) >= scores.get(1);
+        assertEquals(best, models.get("groot").get("addReference"));
+
+        // The model reported is the one that value trains alone; no-correction has no reference to add.
+        Map<String, Map<String, Object>> alone = (Map<String, Map<String, Object>>) new QualityBenchmark(
+                tinyConfig(1, 1, 1e-3f, 0.5, defaults, List.of(best)), quiet).run(tinyCorpus(), "tiny").get("models");
+        assertEquals(alone.get("groot").get("rewardAtRank"), models.get("groot").get("rewardAtRank"));
+        assertFalse(models.get("groot-no-correction").containsKey("objectivesTried"));
+        assertEquals(alone.get("groot-no-correction").get("rewardAtRank"),
+                models.get("groot-no-correction").get("rewardAtRank"));
+    }
+
     /** A small labeler on the tiny corpus: seconds per run. */
     private static QualityBenchmarkConfig tinyConfig(int nllEpochs, int rounds, float nllRate, double feedbackShare,
                                                      List<GrootObjective> objectives) {
+        return tinyConfig(nllEpochs, rounds, nllRate, feedbackShare, objectives, List.of(true));
+    }
+
+    private static QualityBenchmarkConfig tinyConfig(int nllEpochs, int rounds, float nllRate, double feedbackShare,
+                                                     List<GrootObjective> objectives, List<Boolean> addReferences) {
         return new QualityBenchmarkConfig("f0.5", 3, nllEpochs, rounds, objectives, 2, nllRate, 2e-3f, 16, 0, 5,
-                new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3, feedbackShare, true);
+                new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3, feedbackShare, addReferences);
     }
 
     @SuppressWarnings("unchecked")

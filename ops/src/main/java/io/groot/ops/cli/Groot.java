@@ -27,6 +27,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +123,8 @@ public final class Groot {
                                          split scores best (e.g. --lambda 0.5,1,2)
               --max-corrections N        corrected sequences per candidate [4]
               --add-reference BOOL       correction adds the reference to sets whose candidates miss it; false
-                                         leaves it to the NLL anchor (an experiment, docs/QUALITY.md) [true]
+                                         leaves it to the NLL anchor (an experiment, docs/QUALITY.md); true,false
+                                         trains full GROOT with each and keeps the one valid scores best [true]
               --nll-lr X --groot-lr X    Adam learning rates: maximum likelihood (also its continued
                                          ablation), GROOT rounds [0.002, 0.0005]
               --max-train N              train on the first N sentences only [all]
@@ -172,6 +174,15 @@ public final class Groot {
         return Boolean.parseBoolean(value);
     }
 
+    /** {@code --add-reference}: true, false, or both ({@code true,false}) for full GROOT to choose on valid. */
+    private static List<Boolean> addReferences(String value, List<Boolean> fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).map(v -> parseBoolean("add-reference", v))
+                .distinct().toList();
+    }
+
     private static void benchQuality(Arguments a) throws Exception {
         QualityBenchmarkConfig d = QualityBenchmarkConfig.defaults();
         String data = a.string("data", null);
@@ -187,7 +198,7 @@ public final class Groot {
                 d.batchSize(), a.integer("max-train", d.maxTrain()),
                 a.integer("seed", d.seed()), d.architecture(), a.integer("training-candidates", k),
                 a.number("feedback-share", d.feedbackShare()),
-                parseBoolean("add-reference", a.string("add-reference", String.valueOf(d.addReference()))));
+                addReferences(a.string("add-reference", null), d.addReferences()));
         Path out = Path.of(a.string("out", "bench-quality.json"));
         int seeds = a.integer("seeds", 1);
         a.requireAllUsed();

@@ -34,8 +34,8 @@ import java.util.stream.Stream;
  * back from it, as feedback arrives on new text in the stream. Reported: reward at each rank, best-of-k,
  * mean-of-k, corpus span F1 at rank 1. Selection is the same for all: the baseline keeps its best epoch on the valid
  * split (by reward at rank 1), and each variant its best round after the baseline (the baseline itself is not a
- * candidate, so a variant reports what its own training gave); given several GROOT loss settings, each GROOT variant
- * also keeps the setting whose best round scores highest there.
+ * candidate, so a variant reports what its own training gave); given several GROOT loss settings (or, for full GROOT,
+ * both add-reference values), each GROOT variant also keeps the setting whose best round scores highest there.
  */
 public final class QualityBenchmark {
     private final QualityBenchmarkConfig config;
@@ -99,14 +99,16 @@ public final class QualityBenchmark {
 
         for (Variant variant : Variant.values()) {
             t = System.nanoTime();
-            List<GrootObjective> objectives = variant == Variant.NLL_CONTINUED
-                    ? List.of(GrootObjective.maximumLikelihood()) : config.objectives();
+            List<Setting> settings = settings(variant);
             List<Map<String, Object>> tried = new ArrayList<>();
-            Trained chosen = trainAndChooseOnValid(nll, feedback, valid, variant, objectives, tried);
+            Trained chosen = trainAndChooseOnValid(nll, feedback, valid, variant, settings, tried);
             Map<String, Object> evaluated = evaluate(variant.label, chosen.model(), test);
             evaluated.put("rounds", chosen.roundLog());
-            if (objectives.size() > 1) {
-                evaluated.put("objective", objectiveMap(chosen.objective()));
+            if (settings.size() > 1) {
+                evaluated.put("objective", objectiveMap(chosen.setting().objective()));
+                if (variant == Variant.GROOT && config.addReferences().size() > 1) {
+                    evaluated.put("addReference", chosen.setting().addReference());
+                }
                 evaluated.put("objectivesTried", tried);
             }
             models.put(variant.label, evaluated);
@@ -168,49 +170,76 @@ public final class QualityBenchmark {
         }
     }
 
-    /** A variant trained with one loss setting: the model of its best round on valid, and each round's figures. */
-    private record Trained(GrootObjective objective, byte[] model, double validScore,
-                           List<Map<String, Object>> roundLog) {
+    /** What one training of a variant is given: its loss, and whether correction adds a missed reference. */
+    private record Setting(GrootObjective objective, boolean addReference) {
     }
 
     /**
-     * The variant's rounds with each loss setting; the one whose best round scores highest on valid (test is not
-     * looked at). What each setting scored goes to {@code tried}.
+     * The settings a variant tries: every loss setting, and for full GROOT every add-reference value (the others
+     * add no reference); maximum likelihood has one.
+     */
+    private List<Setting> settings(Variant variant) {
+        if (variant == Variant.NLL_CONTINUED) {
+            return List.of(new Setting(GrootObjective.maximumLikelihood(), false));
+        }
+        List<Boolean> addReferences = variant == Variant.GROOT ? config.addReferences() : List.of(false);
+        List<Setting> settings = new ArrayList<>();
+        for (GrootObjective objective : config.objectives()) {
+            for (boolean addReference : addReferences) {
+                settings.add(new Setting(objective, addReference));
+            }
+        }
+        return settings;
+    }
+
+    /** A variant trained with one setting: the model of its best round on valid, and each round's figures. */
+    private record Trained(Setting setting, byte[] model, double validScore, List<Map<String, Object>> roundLog) {
+    }
+
+    /**
+     * The variant's rounds with each setting; the one whose best round scores highest on valid (test is not looked
+     * at). What each setting scored goes to {@code tried}.
      */
     private Trained trainAndChooseOnValid(byte[] start, List<LabelledSentence> train, List<LabelledSentence> valid,
-                                          Variant variant, List<GrootObjective> objectives,
+                                          Variant variant, List<Setting> settings,
                                           List<Map<String, Object>> tried) throws IOException {
         Trained chosen = null;
-        for (GrootObjective objective : objectives) {
-            Trained trained = rounds(start, train, valid, variant, objective);
+        boolean addReferenceTried = variant == Variant.GROOT && config.addReferences().size() > 1;
+        for (Setting setting : settings) {
+            Trained trained = rounds(start, train, valid, variant, setting);
             Map<String, Object> figures = new LinkedHashMap<>();
-            figures.put("objective", objectiveMap(objective));
+            figures.put("objective", objectiveMap(setting.objective()));
+            if (addReferenceTried) {
+                figures.put("addReference", setting.addReference());
+            }
             figures.put("validRewardAtOne", trained.validScore());
             tried.add(figures);
             if (chosen == null || trained.validScore() > chosen.validScore()) {
                 chosen = trained;
             }
         }
-        if (objectives.size() > 1) {
-            progress.printf(Locale.ROOT, "%s: tau %s, lambda %s chosen on valid (%s@1 %.4f)%n", variant.label,
-                    chosen.objective().tau(), chosen.objective().lambda(), reward.name(), chosen.validScore());
+        if (settings.size() > 1) {
+            progress.printf(Locale.ROOT, "%s: tau %s, lambda %s%s chosen on valid (%s@1 %.4f)%n", variant.label,
+                    chosen.setting().objective().tau(), chosen.setting().objective().lambda(),
+                    addReferenceTried ? ", add-reference " + chosen.setting().addReference() : "", reward.name(),
+                    chosen.validScore());
         }
         return chosen;
     }
 
-    /** The variant's rounds from {@code start} with {@code objective}. */
+    /** The variant's rounds from {@code start} with {@code setting}. */
     private Trained rounds(byte[] start, List<LabelledSentence> train, List<LabelledSentence> valid, Variant variant,
-                           GrootObjective objective) throws IOException {
+                           Setting setting) throws IOException {
         List<Map<String, Object>> log = new ArrayList<>();
         // Common random numbers: every variant shuffles and drops out alike, so variants given the same sets
         // train the same model and their differences are the variant's own.
         Random random = new Random(config.seed());
         Engine.getInstance().setRandomSeed(config.seed());
         ContrastSetBuilder builder = new ContrastSetBuilder(reward, new Corrector(config.maxCorrections()),
-                variant == Variant.GROOT, config.addReference());
+                variant == Variant.GROOT, setting.addReference());
         float rate = variant == Variant.NLL_CONTINUED ? config.nllLearningRate() : config.grootLearningRate();
         try (Labeler labeler = LabelerArtifact.fromBytes(start);
-             GrootTraining training = new GrootTraining(labeler, objective, rate)) {
+             GrootTraining training = new GrootTraining(labeler, setting.objective(), rate)) {
             byte[] best = null;
             double bestScore = Double.NEGATIVE_INFINITY;
             for (int round = 1; round <= config.rounds(); round++) {
@@ -242,7 +271,7 @@ public final class QualityBenchmark {
                     best = LabelerArtifact.toBytes(labeler);
                 }
             }
-            return new Trained(objective, best, bestScore, log);
+            return new Trained(setting, best, bestScore, log);
         }
     }
 
@@ -305,7 +334,8 @@ public final class QualityBenchmark {
             out.put("objectives", config.objectives().stream().map(QualityBenchmark::objectiveMap).toList());
         }
         out.put("maxCorrections", config.maxCorrections());
-        out.put("addReference", config.addReference());
+        out.put("addReference", config.addReferences().size() == 1 ? config.addReferences().get(0)
+                : config.addReferences());
         out.put("nllLearningRate", config.nllLearningRate());
         out.put("grootLearningRate", config.grootLearningRate());
         out.put("batchSize", config.batchSize());

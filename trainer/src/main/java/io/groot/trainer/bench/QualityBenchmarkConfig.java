@@ -20,18 +20,21 @@ import java.util.List;
  * @param feedbackShare  share of the training sentences held back from the baseline and given to the rounds as
  *                       feedback on text the model has not seen, a new part each round, as in the stream (0: every
  *                       round revisits the baseline's own training sentences)
- * @param addReference   whether correction adds the reference to a set whose candidates miss it (GROOT.md's design;
- *                       false leaves it to the NLL anchor alone: an experiment, see docs/QUALITY.md)
+ * @param addReferences  whether correction adds the reference to a set whose candidates miss it (GROOT.md's design;
+ *                       false leaves it to the NLL anchor alone: an experiment, see docs/QUALITY.md); with both, full
+ *                       GROOT trains with each and keeps the one its valid split scores best, as with objectives
  */
 public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int rounds, List<GrootObjective> objectives,
                                      int maxCorrections, float nllLearningRate, float grootLearningRate,
                                      int batchSize, int maxTrain, int seed, LabelerConfig architecture,
-                                     int trainingCandidates, double feedbackShare, boolean addReference) {
+                                     int trainingCandidates, double feedbackShare, List<Boolean> addReferences) {
 
     public QualityBenchmarkConfig {
         objectives = List.copyOf(objectives);
-        if (objectives.isEmpty()) {
-            throw new IllegalArgumentException("at least one GROOT loss setting is needed");
+        addReferences = List.copyOf(addReferences);
+        if (objectives.isEmpty() || addReferences.isEmpty()) {
+            throw new IllegalArgumentException("at least one GROOT loss setting and one add-reference value are "
+                    + "needed");
         }
         if (feedbackShare < 0 || feedbackShare >= 1) {
             throw new IllegalArgumentException("feedback share must be in [0, 1), got " + feedbackShare);
@@ -40,17 +43,18 @@ public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int ro
 
     public static QualityBenchmarkConfig defaults() {
         return new QualityBenchmarkConfig("f0.5", 4, 12, 3, List.of(GrootObjective.defaults()), 4, 2e-3f, 5e-4f, 32,
-                0, 42, LabelerConfig.defaults(), 4, 0, true);
+                0, 42, LabelerConfig.defaults(), 4, 0, List.of(true));
     }
 
     public QualityBenchmarkConfig withSeed(int newSeed) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
                 grootLearningRate, batchSize, maxTrain, newSeed, architecture, trainingCandidates, feedbackShare,
-                addReference);
+                addReferences);
     }
 
     public QualityBenchmarkConfig withFeedbackShare(double share) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
-                grootLearningRate, batchSize, maxTrain, seed, architecture, trainingCandidates, share, addReference);
+                grootLearningRate, batchSize, maxTrain, seed, architecture, trainingCandidates, share,
+                addReferences);
     }
 }
