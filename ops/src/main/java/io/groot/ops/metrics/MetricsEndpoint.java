@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
 /** A Prometheus scrape endpoint ({@code GET /metrics}) over a Micrometer registry. */
@@ -17,10 +18,13 @@ public final class MetricsEndpoint implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final HttpServer server;
     private final List<AutoCloseable> binders = new ArrayList<>();
+    private final List<String> refused = new CopyOnWriteArrayList<>();
 
     private MetricsEndpoint(HttpServer server) {
         this.server = server;
-        registry.config().meterFilter(new StateStoreTags());
+        registry.config().meterFilter(new StateStoreTags())
+                .onMeterRegistrationFailed((id, reason) -> refused.add(id.getName() + " " + id.getTags() + ": "
+                        + reason));
     }
 
     /** @param host the interface to listen on (127.0.0.1 unless it must be scraped from elsewhere) */
@@ -48,6 +52,14 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    /**
+     * The meters the registry refused, with why: Prometheus wants one set of tag keys per meter name, and a meter
+     * refused is missing from every scrape (Micrometer logs only the first).
+     */
+    public List<String> refusedMeters() {
+        return List.copyOf(refused);
     }
 
     /** Closes {@code binder} (its threads, its meters) with the endpoint. */

@@ -121,6 +121,9 @@ class LoopMetricsTest {
                         status.render());
                 trainer.close();
                 trainerThread.join(30_000);
+                // Every meter reached the registry: a refused one would be missing from every scrape.
+                assertEquals(List.of(), endpoint.refusedMeters());
+                assertEquals(List.of(), trainerEndpoint.refusedMeters());
                 servesEveryMetricIn(Path.of("grafana", "groot-dashboard.json"), body + trainerBody, 10);
                 servesEveryMetricIn(Path.of("prometheus", "alerts.yml"), body + trainerBody, 8);
             }
