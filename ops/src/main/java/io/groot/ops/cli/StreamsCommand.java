@@ -40,7 +40,7 @@ final class StreamsCommand {
               --standby-replicas N       warm copies of each task's state kept on other instances: a task
                                          that moves (an instance leaves or fails) resumes from its copy
                                          instead of restoring the changelogs; 1 where instances are two or
-                                         more [0]
+                                         more [0, or --kafka num.standby.replicas]
               --k N                      candidates per text [4]
               --max-tokens N             longer texts are dead-lettered [128]
               --window-ms N              feedback joins candidates whose time is within N ms [3600000]
@@ -89,15 +89,12 @@ final class StreamsCommand {
         Topics topics = Topics.withPrefix(a.string("topic-prefix", "groot."));
         int threads = a.integer("threads", 1);
         int replication = a.integer("replication", 1);
-        int standbyReplicas = a.integer("standby-replicas", 0);
         int maxThreadFailures = a.integer("max-thread-failures", StreamThreadFailureHandler.DEFAULT_MAX_IN_A_ROW);
         int metricsPort = a.integer("metrics-port", -1);
         String metricsHost = a.string("metrics-host", "127.0.0.1");
-        Properties client = new Properties();
-        client.putAll(a.clientConfig());
+        Properties client = clientConfig(a);
         a.requireAllUsed();
         client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        client.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
 
         GrootSerdes serdes = new GrootSerdes(new RestSchemaRegistry(registryUrl));
         // The instance is closed (resources close in reverse order) before the shutdown hook lets the JVM halt.
@@ -115,6 +112,20 @@ final class StreamsCommand {
                 awaitStopOrFailure(shutdown.stopping(), () -> app.streams().state(), Duration.ofSeconds(1));
             }
         }
+    }
+
+    /**
+     * The {@code --kafka} settings, with {@code --standby-replicas} over their {@code num.standby.replicas}: a value
+     * given either way is kept, and neither leaves Kafka Streams' default (0).
+     */
+    static Properties clientConfig(Arguments a) {
+        Properties client = new Properties();
+        client.putAll(a.clientConfig());
+        String standbyReplicas = a.string("standby-replicas", null);
+        if (standbyReplicas != null) {
+            client.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.parseInt(standbyReplicas));
+        }
+        return client;
     }
 
     /**

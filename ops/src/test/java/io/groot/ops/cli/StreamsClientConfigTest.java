@@ -1,0 +1,28 @@
+package io.groot.ops.cli;
+
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The Kafka Streams settings {@code groot streams} builds from its options. */
+class StreamsClientConfigTest {
+
+    @Test
+    void standbyReplicasComeFromTheOptionOverKafkaSettingsAndOtherwiseFromKafkaStreams() {
+        assertEquals(1, standbyReplicas("--standby-replicas", "1"));
+        assertEquals(2, standbyReplicas("--kafka", "num.standby.replicas=2"));
+        assertEquals(1, standbyReplicas("--kafka", "num.standby.replicas=2", "--standby-replicas", "1"));
+        assertEquals(0, standbyReplicas("--kafka", "acks=all"));
+    }
+
+    /** What Kafka Streams makes of the settings built from {@code args}. */
+    private static int standbyReplicas(String... args) {
+        Properties props = StreamsCommand.clientConfig(new Arguments(args, 0));
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "config-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
+        return new StreamsConfig(props).getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG);
+    }
+}
