@@ -35,8 +35,9 @@ final class StreamsCommand {
               --model NAME               model whose versions generate candidates [slots]
               --application-id ID        Kafka Streams application id [groot-streams-<model>]
               --topic-prefix P           prefix of every topic name [groot.]
-              --threads N                stream threads of this instance [1]
-              --replication N            replication factor of internal topics [1]
+              --threads N                stream threads of this instance [1, or --kafka num.stream.threads]
+              --replication N            replication factor of internal topics [1, or --kafka
+                                         replication.factor]
               --standby-replicas N       warm copies of each task's state kept on other instances: a task
                                          that moves (an instance leaves or fails) resumes from its copy
                                          instead of restoring the changelogs; 1 where instances are two or
@@ -87,12 +88,12 @@ final class StreamsCommand {
                 .withFeedbackPolicy(FeedbackPolicy.parse(a.string("feedback-policy", d.feedbackPolicy().label())));
         String applicationId = a.string("application-id", GrootStreamsApp.defaultApplicationId(config.modelName()));
         Topics topics = Topics.withPrefix(a.string("topic-prefix", "groot."));
-        int threads = a.integer("threads", 1);
-        int replication = a.integer("replication", 1);
+        Properties client = clientConfig(a);
+        int threads = streamsSetting(a, "threads", client, StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        int replication = streamsSetting(a, "replication", client, StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         int maxThreadFailures = a.integer("max-thread-failures", StreamThreadFailureHandler.DEFAULT_MAX_IN_A_ROW);
         int metricsPort = a.integer("metrics-port", -1);
         String metricsHost = a.string("metrics-host", "127.0.0.1");
-        Properties client = clientConfig(a);
         a.requireAllUsed();
         client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
 
@@ -114,18 +115,22 @@ final class StreamsCommand {
         }
     }
 
-    /**
-     * The {@code --kafka} settings, with {@code --standby-replicas} over their {@code num.standby.replicas}: a value
-     * given either way is kept, and neither leaves Kafka Streams' default (0).
-     */
+    /** The {@code --kafka} settings, and {@code --standby-replicas}. */
     static Properties clientConfig(Arguments a) {
         Properties client = new Properties();
         client.putAll(a.clientConfig());
-        String standbyReplicas = a.string("standby-replicas", null);
-        if (standbyReplicas != null) {
-            client.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.parseInt(standbyReplicas));
-        }
+        client.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
+                streamsSetting(a, "standby-replicas", client, StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0));
         return client;
+    }
+
+    /**
+     * An option that stands for a Kafka Streams setting: given, it wins; otherwise a {@code --kafka} value of the
+     * setting is kept (the option's default used to override it silently); otherwise {@code fallback}.
+     */
+    static int streamsSetting(Arguments a, String option, Properties client, String key, int fallback) {
+        Object kafka = client.get(key);
+        return a.integer(option, kafka == null ? fallback : Integer.parseInt(kafka.toString()));
     }
 
     /**
