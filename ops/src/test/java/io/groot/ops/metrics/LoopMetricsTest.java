@@ -27,8 +27,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,6 +98,10 @@ class LoopMetricsTest {
                     Thread.sleep(100);
                 }
                 String trainerBody = scrape(trainerEndpoint);
+                // Both of its consumers: the training batches' and the rollback follower's.
+                Set<String> consumers = Pattern.compile("(?m)^kafka_consumer_[a-z_]+\\{[^}]*client_id=\"([^\"]+)\"")
+                        .matcher(trainerBody).results().map(m -> m.group(1)).collect(Collectors.toSet());
+                assertEquals(2, consumers.size(), consumers.toString());
                 assertEquals(1.0, value(trainerBody, "groot_trainer_sets_pending\\{model=\"slots\"\\}"));
                 assertEquals(1.0, value(trainerBody,
                         "groot_trainer_batches_unreadable_total\\{model=\"slots\"\\}"));

@@ -25,15 +25,20 @@ final class RollbackFollower implements AutoCloseable {
     private final String topic;
     private final String modelName;
     private final AvroSerde<ModelVersion> serde;
+    private final KafkaClientListener clients;
     private List<TopicPartition> partitions;
     private ModelVersion untaken;
 
-    RollbackFollower(Properties clientConfig, String topic, String modelName, AvroSerde<ModelVersion> serde) {
+    /** @param clients told of the follower's consumer, as of the trainer's own */
+    RollbackFollower(Properties clientConfig, String topic, String modelName, AvroSerde<ModelVersion> serde,
+                     KafkaClientListener clients) {
         this.consumer = TopicReader.committedConsumer(clientConfig, new StringDeserializer(),
                 new ByteArrayDeserializer());
         this.topic = topic;
         this.modelName = modelName;
         this.serde = serde;
+        this.clients = clients;
+        clients.consumerAdded(consumer);
     }
 
     /**
@@ -95,6 +100,7 @@ final class RollbackFollower implements AutoCloseable {
 
     @Override
     public void close() {
+        clients.consumerRemoved(consumer);
         consumer.close();
     }
 }

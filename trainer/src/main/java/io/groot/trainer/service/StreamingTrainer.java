@@ -101,7 +101,10 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
         this(clientConfig, topics, serdes, store, config, KafkaClientListener.NONE);
     }
 
-    /** @param clients told of the trainer's consumer and of each transactional producer it publishes with */
+    /**
+     * @param clients told of the trainer's consumers (training batches, rollbacks) and of each transactional producer
+     *                it publishes with
+     */
     public StreamingTrainer(Properties clientConfig, Topics topics, GrootSerdes serdes,
                             ArtifactStore store, TrainerConfig config, KafkaClientListener clients) {
         this.clientConfig = clientConfig;
@@ -139,7 +142,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
         // wait for a finalizer.
         Labeler labeler = null;
         try (RollbackFollower rollbacks = new RollbackFollower(clientConfig, versionsTopic, config.modelName(),
-                serdes.modelVersions())) {
+                serdes.modelVersions(), clients)) {
             publisher = openPublisher();
             awaitServingVersion(); // the topic exists from then on, and the follower can start
             rollbacks.start();
