@@ -130,7 +130,14 @@ final class StreamsCommand {
      */
     static int streamsSetting(Arguments a, String option, Properties client, String key, int fallback) {
         Object kafka = client.get(key);
-        return a.integer(option, kafka == null ? fallback : Integer.parseInt(kafka.toString()));
+        if (kafka == null) {
+            return a.integer(option, fallback);
+        }
+        try {
+            return a.integer(option, Integer.parseInt(kafka.toString().trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--kafka " + key + " takes a whole number, got '" + kafka + "'");
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The Kafka Streams settings {@code groot streams} builds from its options. */
 class StreamsClientConfigTest {
@@ -23,6 +24,9 @@ class StreamsClientConfigTest {
         assertEquals(3, replication("--kafka", "replication.factor=3"));
         assertEquals(2, replication("--kafka", "replication.factor=3", "--replication", "2"));
         assertEquals(1, replication());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> replication("--kafka", "replication.factor=three"));
+        assertEquals("--kafka replication.factor takes a whole number, got 'three'", e.getMessage());
     }
 
     /** What Kafka Streams makes of the settings built from {@code args}. */
