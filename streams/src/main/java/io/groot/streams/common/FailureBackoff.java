@@ -27,14 +27,25 @@ public final class FailureBackoff {
         this.nanoTime = nanoTime;
     }
 
-    /** Records a failure and returns how long to pause before the next try. */
-    public synchronized Duration afterFailure() {
+    /** A failure as recorded: the pause before the next try, and the failures in a row it makes. */
+    public record Failure(Duration pause, int inARow) {
+    }
+
+    /**
+     * Records a failure; its pause and count are read together, so threads that fail at once each get their own.
+     */
+    public synchronized Failure recordFailure() {
         long now = nanoTime.getAsLong();
         boolean follows = last != null && now - lastFailureNanos < quiet.toNanos();
         last = follows ? min(last.multipliedBy(2), max) : first;
         inARow = follows ? inARow + 1 : 1;
         lastFailureNanos = now;
-        return last;
+        return new Failure(last, inARow);
+    }
+
+    /** Records a failure and returns how long to pause before the next try. */
+    public Duration afterFailure() {
+        return recordFailure().pause();
     }
 
     /** Failures so far without a quiet period between them, the last one included. */

@@ -35,21 +35,17 @@ public final class StreamThreadFailureHandler implements StreamsUncaughtExceptio
 
     @Override
     public StreamThreadExceptionResponse handle(Throwable error) {
-        Duration pause;
-        int failures;
-        synchronized (backoff) { // threads that fail together each get their own count
-            pause = backoff.afterFailure();
-            failures = backoff.failuresInARow();
-        }
+        FailureBackoff.Failure failure = backoff.recordFailure();
+        int failures = failure.inARow();
         if (failures > maxInARow) {
             LOG.error("stream thread failed {} times in a row; shutting the instance down so that it is restarted",
                     failures, error);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         LOG.error("stream thread failed ({} of {} in a row); replacing it in {} ms, its tasks resume from their "
-                + "last commit", failures, maxInARow, pause.toMillis(), error);
+                + "last commit", failures, maxInARow, failure.pause().toMillis(), error);
         try {
-            Thread.sleep(pause.toMillis());
+            Thread.sleep(failure.pause().toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -106,7 +106,7 @@ public final class QualityBenchmark {
             evaluated.put("rounds", chosen.roundLog());
             if (settings.size() > 1) {
                 evaluated.put("objective", objectiveMap(chosen.setting().objective()));
-                if (variant == Variant.GROOT && config.addReferences().size() > 1) {
+                if (choosesAddReference(variant)) {
                     evaluated.put("addReference", chosen.setting().addReference());
                 }
                 evaluated.put("objectivesTried", tried);
@@ -192,6 +192,11 @@ public final class QualityBenchmark {
         return settings;
     }
 
+    /** Whether {@code variant} tries both add-reference values (only full GROOT adds a reference). */
+    private boolean choosesAddReference(Variant variant) {
+        return variant == Variant.GROOT && config.addReferences().size() > 1;
+    }
+
     /** A variant trained with one setting: the model of its best round on valid, and each round's figures. */
     private record Trained(Setting setting, byte[] model, double validScore, List<Map<String, Object>> roundLog) {
     }
@@ -204,7 +209,7 @@ public final class QualityBenchmark {
                                           Variant variant, List<Setting> settings,
                                           List<Map<String, Object>> tried) throws IOException {
         Trained chosen = null;
-        boolean addReferenceTried = variant == Variant.GROOT && config.addReferences().size() > 1;
+        boolean addReferenceTried = choosesAddReference(variant);
         for (Setting setting : settings) {
             Trained trained = rounds(start, train, valid, variant, setting);
             Map<String, Object> figures = new LinkedHashMap<>();
