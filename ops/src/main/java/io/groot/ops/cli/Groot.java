@@ -114,6 +114,8 @@ public final class Groot {
             bench-quality options:
               --data DIR                 labelled data, as for demo (required)
               --reward NAME              objective and reported reward [f0.5]
+              --encoder NAME             none, minilm or minilm-q: the frozen pretrained encoder whose word
+                                         vectors join the BiLSTM input beside words, shape and characters [none]
               --k N                      candidates per sentence [4]
               --training-candidates N    candidates per training sentence in GROOT rounds [k]
               --nll-epochs N             maximum-likelihood epochs of the baseline, best on valid kept [12]
@@ -196,7 +198,7 @@ public final class Groot {
                 objectives, a.integer("max-corrections", d.maxCorrections()),
                 (float) a.number("nll-lr", d.nllLearningRate()), (float) a.number("groot-lr", d.grootLearningRate()),
                 d.batchSize(), a.integer("max-train", d.maxTrain()),
-                a.integer("seed", d.seed()), d.architecture(), a.integer("training-candidates", k),
+                a.integer("seed", d.seed()), TrainingOptions.architecture(a), a.integer("training-candidates", k),
                 a.number("feedback-share", d.feedbackShare()),
                 addReferences(a.string("add-reference", null), d.addReferences()));
         Path out = Path.of(a.string("out", "bench-quality.json"));

@@ -1,6 +1,8 @@
 package io.groot.ops.cli;
 
 import io.groot.trainer.groot.GrootObjective;
+import io.groot.trainer.model.LabelerConfig;
+import io.groot.trainer.model.context.ContextEncoders;
 import io.groot.trainer.service.TrainerConfig;
 
 import java.util.ArrayList;
@@ -17,6 +19,22 @@ import java.util.Map;
 final class TrainingOptions {
 
     private TrainingOptions() {
+    }
+
+    /** What {@code --encoder} says when not given. */
+    static final String DEFAULT_ENCODER = LabelerConfig.NO_CONTEXT_ENCODER;
+
+    /**
+     * The labeler's architecture for a first version: the defaults with {@code --encoder none|minilm|minilm-q}, the
+     * frozen pretrained encoder whose word vectors join the BiLSTM input. Later versions keep their base's.
+     */
+    static LabelerConfig architecture(Arguments a) {
+        String encoder = a.string("encoder", DEFAULT_ENCODER);
+        if (!encoder.equals(LabelerConfig.NO_CONTEXT_ENCODER) && !ContextEncoders.names().contains(encoder)) {
+            throw new IllegalArgumentException("--encoder takes none or one of " + ContextEncoders.names()
+                    + ", got '" + encoder + "'");
+        }
+        return LabelerConfig.defaults().withContextEncoder(encoder, "");
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.groot.trainer.bench;
 
-import ai.djl.engine.Engine;
 import io.groot.schemas.ContrastSet;
 import io.groot.schemas.Origin;
 import io.groot.trainer.data.LabelledCorpus;
@@ -158,9 +157,11 @@ public final class QualityBenchmark {
             for (int epoch = 1; epoch <= config.nllEpochs(); epoch++) {
                 long t = System.nanoTime();
                 double loss = training.trainEpochs(references, 1, config.batchSize(), random);
-                double score = validReward(labeler, valid);
-                progress.printf(Locale.ROOT, "nll epoch %d/%d: loss %.4f, valid %s@1 %.4f (%.0f s)%n", epoch,
-                        config.nllEpochs(), loss, reward.name(), score, elapsed(t));
+                RankedEvaluation onValid = onValid(labeler, valid);
+                double score = onValid.rewardAtRank()[0];
+                progress.printf(Locale.ROOT, "nll epoch %d/%d: loss %.4f, valid %s@1 %.4f, span F1@1 %.2f (%.0f s)%n",
+                        epoch, config.nllEpochs(), loss, reward.name(), score, 100 * onValid.spanF1AtOne(),
+                        elapsed(t));
                 if (score > bestScore) {
                     bestScore = score;
                     best = LabelerArtifact.toBytes(labeler);
@@ -239,7 +240,7 @@ public final class QualityBenchmark {
         // Common random numbers: every variant shuffles and drops out alike, so variants given the same sets
         // train the same model and their differences are the variant's own.
         Random random = new Random(config.seed());
-        Engine.getInstance().setRandomSeed(config.seed());
+        Labeler.seedRandom(config.seed());
         ContrastSetBuilder builder = new ContrastSetBuilder(reward, new Corrector(config.maxCorrections()),
                 variant == Variant.GROOT, setting.addReference());
         float rate = variant == Variant.NLL_CONTINUED ? config.nllLearningRate() : config.grootLearningRate();
@@ -254,14 +255,16 @@ public final class QualityBenchmark {
                         : OfflineRound.contrastSets(labeler, round, sentences, config.trainingCandidates(), builder,
                         64);
                 double loss = training.trainEpochs(sets, 1, config.batchSize(), random);
-                double score = validReward(labeler, valid);
+                RankedEvaluation onValid = onValid(labeler, valid);
+                double score = onValid.rewardAtRank()[0];
                 double members = sets.stream().mapToInt(s -> s.getMembers().size()).average().orElse(0);
                 double corrected = perSet(sets, Origin.CORRECTED);
                 // A reference member means the model's top candidates missed it: the hard sets.
                 double referenceAdded = perSet(sets, Origin.REFERENCE);
                 progress.printf(Locale.ROOT, "%s round %d/%d: %.2f members per set (%.2f corrected, %.2f reference "
-                                + "added), loss %.4f, valid %s@1 %.4f (%.0f s)%n", variant.label, round,
-                        config.rounds(), members, corrected, referenceAdded, loss, reward.name(), score, elapsed(t));
+                                + "added), loss %.4f, valid %s@1 %.4f, span F1@1 %.2f (%.0f s)%n", variant.label, round,
+                        config.rounds(), members, corrected, referenceAdded, loss, reward.name(), score,
+                        100 * onValid.spanF1AtOne(), elapsed(t));
                 Map<String, Object> figures = new LinkedHashMap<>();
                 figures.put("round", round);
                 figures.put("sets", sets.size());
@@ -309,8 +312,8 @@ public final class QualityBenchmark {
     }
 
     /** Reward at rank 1 of the beam that is reported on test: greedy decoding can differ from a beam's best. */
-    private double validReward(Labeler labeler, List<LabelledSentence> valid) {
-        return RankedEvaluation.of(labeler, valid, config.k(), reward, 64).rewardAtRank()[0];
+    private RankedEvaluation onValid(Labeler labeler, List<LabelledSentence> valid) {
+        return RankedEvaluation.of(labeler, valid, config.k(), reward, 64);
     }
 
     private static double perSet(List<ContrastSet> sets, Origin origin) {

@@ -41,7 +41,7 @@ public final class GrootTraining implements AutoCloseable {
                         .optClipGrad(5f).build())
                 .optDevices(new ai.djl.Device[]{labeler.device()});
         this.trainer = labeler.model().newTrainer(config);
-        trainer.initialize(LabelerBlock.inputShapes(1, 4, 1));
+        trainer.initialize(labeler.block().inputShapes(1, 4, 1));
     }
 
     /** One optimizer step on these contrast sets; returns the batch loss (NaN if no set was usable). */

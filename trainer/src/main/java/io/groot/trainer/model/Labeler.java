@@ -10,6 +10,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.groot.trainer.model.context.ContextEncoders;
+import io.groot.trainer.model.context.ContextFeatures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,28 +35,57 @@ public final class Labeler implements AutoCloseable {
     private final LabelerConfig config;
     private final TokenFeatures features;
 
-    private Labeler(Model model, LabelerBlock block, Vocabulary vocabulary, LabelerConfig config) {
+    private Labeler(Model model, LabelerBlock block, Vocabulary vocabulary, LabelerConfig config,
+                    ContextFeatures context) {
         this.model = model;
         this.block = block;
         this.vocabulary = vocabulary;
         this.config = config;
-        this.features = new TokenFeatures(vocabulary, config.affixBuckets());
+        this.features = new TokenFeatures(vocabulary, config, context);
     }
 
-    /** A freshly initialized labeler (random weights from {@code seed}) on DJL's default device. */
+    /**
+     * A freshly initialized labeler (random weights from {@code seed}) on DJL's default device. An architecture that
+     * names a context encoder gets that encoder's SHA-256 recorded.
+     */
     public static Labeler create(LabelerConfig config, Vocabulary vocabulary, int seed) {
-        Engine.getInstance().setRandomSeed(seed);
-        Labeler labeler = wrap(config, vocabulary);
+        ContextFeatures context = contextOf(config);
+        if (context != null) {
+            config = config.withContextEncoder(context.encoder().name(), context.encoder().sha256());
+        }
+        seedRandom(seed);
+        Labeler labeler = wrap(config, vocabulary, context);
         labeler.block.setInitializer(new ai.djl.training.initializer.XavierInitializer(), ai.djl.nn.Parameter.Type.WEIGHT);
         labeler.block.setInitializer(ai.djl.training.initializer.Initializer.ZEROS, ai.djl.nn.Parameter.Type.BIAS);
-        labeler.block.initialize(labeler.model.getNDManager(), DataType.FLOAT32, LabelerBlock.inputShapes(1, 4, 1));
+        labeler.block.initialize(labeler.model.getNDManager(), DataType.FLOAT32, labeler.block.inputShapes(1, 4, 1));
         return labeler;
+    }
+
+    /** Seeds the PyTorch engine's random numbers (initialization, dropout). */
+    public static void seedRandom(int seed) {
+        engine().setRandomSeed(seed);
+    }
+
+    /** The PyTorch engine, started offline: DJL calls home at engine start unless told not to. */
+    static Engine engine() {
+        DjlOffline.ensure();
+        return Engine.getEngine("PyTorch");
+    }
+
+    private static ContextFeatures contextOf(LabelerConfig config) {
+        return config.hasContextEncoder() ? ContextEncoders.named(config.contextEncoder()) : null;
     }
 
     /** A labeler with parameters read from {@link #saveParameters}' output. */
     static Labeler load(LabelerConfig config, Vocabulary vocabulary, java.io.DataInputStream parameters)
             throws IOException {
-        Labeler labeler = wrap(config, vocabulary);
+        ContextFeatures context = contextOf(config);
+        if (context != null && !context.encoder().sha256().equals(config.contextEncoderSha256())) {
+            throw new IOException("the model was trained on the vectors of encoder '" + config.contextEncoder()
+                    + "' with SHA-256 " + config.contextEncoderSha256() + ", but this process's encoder file has "
+                    + context.encoder().sha256() + ": refusing a model whose input features would differ");
+        }
+        Labeler labeler = wrap(config, vocabulary, context);
         try {
             labeler.block.loadParameters(labeler.model.getNDManager(), parameters);
         } catch (MalformedModelException e) {
@@ -64,12 +95,13 @@ public final class Labeler implements AutoCloseable {
         return labeler;
     }
 
-    private static Labeler wrap(LabelerConfig config, Vocabulary vocabulary) {
-        LabelerBlock block = new LabelerBlock(config, vocabulary.tokenCount(), vocabulary.labelCount());
-        Model model = Model.newInstance("groot-labeler", Engine.getEngine("PyTorch").defaultDevice(), "PyTorch");
+    private static Labeler wrap(LabelerConfig config, Vocabulary vocabulary, ContextFeatures context) {
+        LabelerBlock block = new LabelerBlock(config, vocabulary.tokenCount(), vocabulary.labelCount(),
+                context == null ? 0 : context.dimension());
+        Model model = Model.newInstance("groot-labeler", engine().defaultDevice(), "PyTorch");
         model.setBlock(block);
         LOG.debug("labeler on {}", model.getNDManager().getDevice());
-        return new Labeler(model, block, vocabulary, config);
+        return new Labeler(model, block, vocabulary, config, context);
     }
 
     void saveParameters(java.io.DataOutputStream out) throws IOException {

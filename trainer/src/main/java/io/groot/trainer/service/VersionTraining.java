@@ -1,6 +1,5 @@
 package io.groot.trainer.service;
 
-import ai.djl.engine.Engine;
 import io.groot.schemas.ContrastSet;
 import io.groot.schemas.ModelVersion;
 import io.groot.trainer.groot.GrootTraining;
@@ -62,7 +61,7 @@ public final class VersionTraining {
         double loss;
         long skipped;
         // Dropout draws from the engine's generator: seed it too, or the same sets train different weights.
-        Engine.getInstance().setRandomSeed((int) (config.seed() + version));
+        Labeler.seedRandom((int) (config.seed() + version));
         try (GrootTraining training = new GrootTraining(labeler, config.objective(), config.learningRate())) {
             loss = training.trainEpochs(train, config.epochs(), config.batchSize(), new Random(config.seed() + version));
             skipped = training.skippedUnknownLabels();

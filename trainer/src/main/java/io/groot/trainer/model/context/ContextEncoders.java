@@ -1,0 +1,54 @@
+package io.groot.trainer.model.context;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The pretrained encoders a labeler can use, by name, each loaded once per process and shared by every model
+ * version (hot swaps do not reload it) together with its feature cache. Their files come from Maven Central jars on
+ * the classpath: nothing downloads.
+ */
+public final class ContextEncoders {
+    /** all-MiniLM-L6-v2 (Apache-2.0; uncased, 6 layers, 384 wide), fp32. */
+    public static final String MINILM = "minilm";
+    /** The same, dynamically quantized to int8: half the cost, but its vectors shift with batch-mates. */
+    public static final String MINILM_QUANTIZED = "minilm-q";
+
+    private static final Map<String, String[]> FILES = Map.of(
+            MINILM, new String[]{"all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json"},
+            MINILM_QUANTIZED, new String[]{"all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json"});
+    private static final int DIMENSION = 384;
+    private static final Map<String, ContextFeatures> LOADED = new ConcurrentHashMap<>();
+
+    private ContextEncoders() {
+    }
+
+    /** The names {@code --encoder} takes besides {@code none}. */
+    public static List<String> names() {
+        return List.of(MINILM, MINILM_QUANTIZED);
+    }
+
+    /** The named encoder with its process-wide feature cache, loaded on first use. */
+    public static ContextFeatures named(String name) {
+        if (!FILES.containsKey(name)) {
+            throw new IllegalArgumentException("unknown encoder '" + name + "' (known: none, "
+                    + String.join(", ", names()) + ")");
+        }
+        return LOADED.computeIfAbsent(name, ContextEncoders::load);
+    }
+
+    private static ContextFeatures load(String name) {
+        String[] files = FILES.get(name);
+        try {
+            return new ContextFeatures(new OnnxWordEncoder(name, OnnxWordEncoder.resource(files[0]),
+                    new ByteArrayInputStream(OnnxWordEncoder.resource(files[1])), DIMENSION),
+                    ContextFeatures.DEFAULT_CACHED_FLOATS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
