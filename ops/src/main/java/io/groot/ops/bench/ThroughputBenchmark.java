@@ -27,6 +27,7 @@ import io.groot.trainer.groot.OfflineRound;
 import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.LabelerArtifact;
 import io.groot.trainer.model.LabelerConfig;
+import io.groot.trainer.model.context.ContextEncoders;
 import io.groot.trainer.model.ScoredSequence;
 import io.groot.trainer.reward.RewardFunction;
 import io.groot.trainer.service.InitialVersion;
@@ -84,6 +85,7 @@ public final class ThroughputBenchmark {
     private final PrintStream progress;
 
     private final Map<String, String> settings;
+    private final LabelerConfig architecture;
 
     /**
      * @param joinRecords    candidate sets and as many feedback events for the join stage, cycling through the
@@ -92,8 +94,9 @@ public final class ThroughputBenchmark {
      * @param settings       extra client and Kafka Streams settings for both sides (e.g. commit.interval.ms)
      */
     public ThroughputBenchmark(Path work, int texts, int joinRecords, int joinPartitions, int warmup, int repeats,
-                               Map<String, String> settings,
+                               Map<String, String> settings, LabelerConfig architecture,
                                PrintStream progress) {
+        this.architecture = architecture;
         if (joinPartitions < 1) {
             throw new IllegalArgumentException("join partitions must be at least 1, got " + joinPartitions);
         }
@@ -149,7 +152,7 @@ public final class ThroughputBenchmark {
         LocalArtifactStore artifacts = new LocalArtifactStore(work.resolve("artifacts"));
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), true, 0);
              Labeler labeler = InitialVersion.train(sentences.subList(0, Math.min(300, sentences.size())),
-                     vocabularyTexts, corpus.labelSet(), LabelerConfig.defaults(), 2, 7)) {
+                     vocabularyTexts, corpus.labelSet(), architecture, 2, 7)) {
             Properties client = new Properties();
             client.putAll(settings);
             client.put("bootstrap.servers", broker.bootstrapServers());
@@ -359,11 +362,20 @@ public final class ThroughputBenchmark {
      */
     private static double[] sideBySide(int r, Side system, Side baseline) throws Exception {
         if (r % 2 == 0) {
-            double first = system.measure();
-            return new double[]{first, baseline.measure()};
+            double first = fresh(system);
+            return new double[]{first, fresh(baseline)};
         }
-        double first = baseline.measure();
-        return new double[]{system.measure(), first};
+        double first = fresh(baseline);
+        return new double[]{fresh(system), first};
+    }
+
+    /**
+     * One side's measurement with the pretrained encoders' feature caches emptied first: every run and side sees
+     * the same texts, and served text is new text, so neither may read vectors the other computed.
+     */
+    private static double fresh(Side side) throws Exception {
+        ContextEncoders.clearCaches();
+        return side.measure();
     }
 
     /** Which run this is, for progress lines: warm-up runs are not counted. */

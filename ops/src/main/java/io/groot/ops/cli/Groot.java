@@ -7,6 +7,7 @@ import io.groot.schemas.registry.InMemorySchemaRegistry;
 
 import io.groot.trainer.bench.QualityBenchmark;
 import io.groot.trainer.bench.QualityBenchmarkConfig;
+import io.groot.trainer.model.LabelerConfig;
 import io.groot.trainer.data.LabelledCorpus;
 import io.groot.trainer.groot.GrootObjective;
 
@@ -74,6 +75,8 @@ public final class Groot {
               --seed-sentences N         labelled sentences for the initial maximum-likelihood version
                                          [a tenth of the training split, at most 1000]
               --initial-epochs N         epochs of that initial training [4]
+              --encoder NAME             none, minilm or minilm-q: version 1's frozen pretrained encoder, whose
+                                         word vectors join words, shape and characters [none]
               --max-texts N              most texts streamed through the loop [20000]
               --examples-per-version N   contrast sets per trained version [texts / 5, at least 64]
               --min-versions N           stop after N versions trained on feedback [2]
@@ -100,6 +103,7 @@ public final class Groot {
               --join-records N (requests the join stage replays, cycling through the texts) [40000]
               --join-partitions N (the join stage's partitions, and stream threads on each side) [1]
               --stages inference,join,training [all] --kafka KEY=VALUE (both sides) --out FILE [bench.json]
+              --encoder none|minilm|minilm-q (the labeler's pretrained encoder) [none]
 
             status options:
               --bootstrap-servers HOSTS  the Kafka cluster (required; the demo prints its own)
@@ -282,17 +286,19 @@ public final class Groot {
         int joinPartitions = a.integer("join-partitions", 1);
         java.util.Set<String> stages = java.util.Set.of(a.string("stages", "inference,join,training").split(","));
         Path out = Path.of(a.string("out", "bench.json"));
+        LabelerConfig architecture = TrainingOptions.architecture(a);
         a.requireAllUsed();
         LabelledCorpus corpus = data == null ? SampleCorpus.generate(Math.max(2400, texts), 300, 7)
                 : LabelledCorpus.read(Path.of(data));
         Path work = Files.createTempDirectory("groot-bench-");
         try {
             List<ThroughputBenchmark.Ratio> ratios = new ThroughputBenchmark(work, texts, joinRecords,
-                    joinPartitions, warmup, repeats, a.clientConfig(), System.err)
+                    joinPartitions, warmup, repeats, a.clientConfig(), architecture, System.err)
                     .run(corpus, stages);
             Map<String, Object> json = new LinkedHashMap<>(ThroughputBenchmark.toJson(ratios));
             json.put("warmupRuns", warmup);
             json.put("joinPartitions", joinPartitions);
+            json.put("encoder", architecture.contextEncoder());
             json.put("machine", Runtime.getRuntime().availableProcessors() + " cores, "
                     + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
             Files.writeString(out, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
@@ -332,7 +338,8 @@ public final class Groot {
                 a.integer("k", d.beamWidth()), a.string("reward", d.reward()),
                 TrainingOptions.objective(a, d.objective()),
                 Duration.ofMillis(a.integer("max-feedback-delay-ms", (int) d.maxFeedbackDelay().toMillis())),
-                a.number("duplicate-rate", d.duplicateRate()), a.integer("seed", (int) d.seed()));
+                a.number("duplicate-rate", d.duplicateRate()), a.integer("seed", (int) d.seed()),
+                TrainingOptions.architecture(a));
         a.requireAllUsed();
         Map<String, Object> result = new ContinuousLearningDemo(options, embeddedRegistry(options), System.err,
                 report == null ? null : Path.of(report)).run();

@@ -11,6 +11,7 @@ final class QualityTable {
     private QualityTable() {
     }
 
+    /** Span precision, recall and F1 at rank 1 and span F1 over the top-k (as conlleval counts), then the reward. */
     @SuppressWarnings("unchecked")
     static String render(Map<String, Object> report) {
         Map<String, Object> models = (Map<String, Object>) report.get("models");
@@ -20,21 +21,24 @@ final class QualityTable {
             Map<String, Object> m = (Map<String, Object>) entry.getValue();
             List<Double> ranks = (List<Double>) m.get("rewardAtRank");
             String reward = (String) m.get("reward");
+            int k = ranks.size();
             if (header) {
-                out.append(String.format(Locale.ROOT, "%-22s", "model"));
-                for (int r = 1; r <= ranks.size(); r++) {
+                out.append(String.format(Locale.ROOT, "%-22s%9s%9s%10s%13s", "model", "spanP@1", "spanR@1",
+                        "spanF1@1", "spanF1@best" + k));
+                for (int r = 1; r <= k; r++) {
                     out.append(String.format(Locale.ROOT, "%10s", reward + "@" + r));
                 }
-                out.append(String.format(Locale.ROOT, "%11s%11s%11s%n", "best-of-" + ranks.size(),
-                        "mean-of-" + ranks.size(), "spanF1@1"));
+                out.append(String.format(Locale.ROOT, "%11s%11s%n", "best-of-" + k, "mean-of-" + k));
                 header = false;
             }
-            out.append(String.format(Locale.ROOT, "%-22s", entry.getKey()));
+            out.append(String.format(Locale.ROOT, "%-22s%9.2f%9.2f%10.2f%13.2f", entry.getKey(),
+                    100 * (Double) m.get("spanPrecisionAtOne"), 100 * (Double) m.get("spanRecallAtOne"),
+                    100 * (Double) m.get("spanF1AtOne"), 100 * (Double) m.get("spanF1BestOfK")));
             for (double value : ranks) {
                 out.append(String.format(Locale.ROOT, "%10.4f", value));
             }
-            out.append(String.format(Locale.ROOT, "%11.4f%11.4f%11.2f%n", (Double) m.get("bestOfK"),
-                    (Double) m.get("meanOfK"), 100 * (Double) m.get("spanF1AtOne")));
+            out.append(String.format(Locale.ROOT, "%11.4f%11.4f%n", (Double) m.get("bestOfK"),
+                    (Double) m.get("meanOfK")));
         }
         return out.toString();
     }
@@ -45,14 +49,16 @@ final class QualityTable {
         Map<String, Object> summary = (Map<String, Object>) report.get("overSeeds");
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%nover %s seeds (mean ± std):%n",
                 report.get("seeds")));
-        out.append(String.format(Locale.ROOT, "%-22s%18s%18s%18s%18s%n", "model", "reward@1", "mean-of-k",
-                "best-of-k", "spanF1@1"));
+        out.append(String.format(Locale.ROOT, "%-22s%16s%16s%16s%16s%n", "model", "spanF1@1", "spanF1@best-k",
+                "reward@1", "mean-of-k"));
         for (Map.Entry<String, Object> entry : summary.entrySet()) {
             Map<String, Map<String, Object>> stats = (Map<String, Map<String, Object>>) entry.getValue();
             out.append(String.format(Locale.ROOT, "%-22s", entry.getKey()));
-            for (String metric : List.of("rewardAtOne", "meanOfK", "bestOfK", "spanF1AtOne")) {
-                double scale = metric.equals("spanF1AtOne") ? 100 : 1;
-                out.append(String.format(Locale.ROOT, "%18s", String.format(Locale.ROOT, "%.4f ± %.4f",
+            for (String metric : List.of("spanF1AtOne", "spanF1BestOfK", "rewardAtOne", "meanOfK")) {
+                boolean span = metric.startsWith("span");
+                double scale = span ? 100 : 1;
+                out.append(String.format(Locale.ROOT, "%16s", String.format(Locale.ROOT,
+                        span ? "%.2f ± %.2f" : "%.4f ± %.4f",
                         scale * (Double) stats.get(metric).get("mean"), scale * (Double) stats.get(metric).get("std"))));
             }
             out.append('\n');

@@ -13,6 +13,7 @@ import io.groot.schemas.registry.RestSchemaRegistry;
 import io.groot.schemas.registry.SchemaRegistryServer;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.trainer.artifact.LocalArtifactStore;
+import io.groot.trainer.model.LabelerConfig;
 import io.groot.trainer.data.LabelledCorpus;
 import io.groot.trainer.service.KafkaClientListener;
 import io.groot.trainer.service.Rollback;
@@ -38,6 +39,7 @@ final class ServiceCommands {
               topics      --partitions N [2] --replication N [1]
               init-model  --schema-registry URL --artifacts DIR --data DIR [--model slots] [--sentences N: the
                           first N training sentences, default a tenth, at most 1000] [--epochs N 4] [--seed N 7]
+                          [--encoder none|minilm|minilm-q: the frozen pretrained encoder, none by default]
               trainer     --schema-registry URL --artifacts DIR [--model slots] [--examples-per-version N 256]
                           [--max-wait-ms N 30000] [--epochs N 2] [--learning-rate X 0.001] [--seed N 42]
                           [--tau X 0.1] [--alpha X 0] [--lambda X 0.5] (GROOT loss) [--max-staleness N 10:
@@ -93,9 +95,11 @@ final class ServiceCommands {
         int sentences = a.integer("sentences", Math.min(1000, corpus.train().size() / 10));
         int epochs = a.integer("epochs", 4);
         int seed = a.integer("seed", 7);
+        LabelerConfig architecture = TrainingOptions.architecture(a);
         a.requireAllUsed();
         InitialModel.publishIfAbsent(client, topics, serdes, artifacts, model, corpus,
-                corpus.train().subList(0, Math.min(sentences, corpus.train().size())), epochs, seed, System.out);
+                corpus.train().subList(0, Math.min(sentences, corpus.train().size())), architecture, epochs, seed,
+                System.out);
     }
 
     static void trainer(Arguments a) throws Exception {

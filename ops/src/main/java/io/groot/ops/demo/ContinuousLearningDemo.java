@@ -96,7 +96,8 @@ public final class ContinuousLearningDemo {
             TrainerConfig trainerConfig = trainerConfig(options, stream.size());
 
             ModelVersion initial = InitialModel.publishIfAbsent(client, topics, serdes, artifacts,
-                    options.modelName(), corpus, seed, options.initialEpochs(), (int) options.seed(), progress);
+                    options.modelName(), corpus, seed, options.architecture(), options.initialEpochs(), (int) options.seed(),
+                    progress);
 
             try (GrootStreamsApp app = new GrootStreamsApp(client, GrootStreamsApp.defaultApplicationId(options.modelName()),
                     work.resolve("streams-state"), 1, options.partitions(), topics, serdes, artifacts, loop);

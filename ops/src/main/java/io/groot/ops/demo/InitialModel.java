@@ -32,8 +32,8 @@ public final class InitialModel {
      */
     public static ModelVersion publishIfAbsent(Properties client, Topics topics, GrootSerdes serdes,
                                                ArtifactStore artifacts, String modelName, LabelledCorpus corpus,
-                                               List<LabelledSentence> seed, int epochs, int randomSeed,
-                                               PrintStream progress) throws IOException {
+                                               List<LabelledSentence> seed, LabelerConfig architecture,
+                                               int epochs, int randomSeed, PrintStream progress) throws IOException {
         Optional<ModelVersion> existing = ModelVersionLog.latest(client, topics.modelVersions(),
                 serdes.modelVersions(), modelName);
         if (existing.isPresent()) {
@@ -43,13 +43,14 @@ public final class InitialModel {
         }
         List<List<String>> texts = new ArrayList<>();
         Stream.of(corpus.train(), corpus.valid()).flatMap(List::stream).forEach(s -> texts.add(s.tokens()));
-        try (Labeler labeler = InitialVersion.train(seed, texts, corpus.labelSet(), LabelerConfig.defaults(),
+        try (Labeler labeler = InitialVersion.train(seed, texts, corpus.labelSet(), architecture,
                 epochs, randomSeed);
              VersionPublisher publisher = new VersionPublisher(client, "groot-initial-" + modelName, artifacts,
                      topics.modelVersions(), serdes.modelVersions())) {
             ModelVersion published = InitialVersion.publish(publisher, modelName, labeler, seed.size(),
                     InitialVersion.trainingSettings(epochs, randomSeed));
-            progress.printf(Locale.ROOT, "version 1 trained by maximum likelihood on %d sentences%n", seed.size());
+            progress.printf(Locale.ROOT, "version 1 trained by maximum likelihood on %d sentences (encoder %s)%n",
+                    seed.size(), architecture.contextEncoder());
             return published;
         }
     }

@@ -24,7 +24,7 @@ class ThroughputBenchmarkTest {
 
     @Test
     void everyStageRunsBothSidesToTheEnd(@TempDir Path work) throws Exception {
-        ThroughputBenchmark bench = new ThroughputBenchmark(work, 160, 1_000, 1, 0, 1, Map.of(),
+        ThroughputBenchmark bench = new ThroughputBenchmark(work, 160, 1_000, 1, 0, 1, Map.of(), io.groot.trainer.model.LabelerConfig.defaults(),
                 new PrintStream(OutputStream.nullOutputStream()));
 
         List<ThroughputBenchmark.Ratio> ratios = bench.run(SampleCorpus.generate(400, 50, 3),
@@ -45,7 +45,7 @@ class ThroughputBenchmarkTest {
     void theJoinStageRunsOverSeveralPartitionsAndThreads(@TempDir Path work) throws Exception {
         // Each stream thread counts in a metric of its own: a count read from one thread would never reach the
         // target and the run would fail ("only N of 1000").
-        ThroughputBenchmark bench = new ThroughputBenchmark(work, 160, 1_000, 2, 0, 1, Map.of(),
+        ThroughputBenchmark bench = new ThroughputBenchmark(work, 160, 1_000, 2, 0, 1, Map.of(), io.groot.trainer.model.LabelerConfig.defaults(),
                 new PrintStream(OutputStream.nullOutputStream()));
 
         ThroughputBenchmark.Ratio join = bench.run(SampleCorpus.generate(400, 50, 3), Set.of("join")).get(0);
@@ -53,7 +53,7 @@ class ThroughputBenchmarkTest {
         assertTrue(join.systemMedian() > 0 && Double.isFinite(join.systemMedian()));
         assertTrue(join.baselineMedian() > 0 && Double.isFinite(join.baselineMedian()));
         assertThrows(IllegalArgumentException.class, () -> new ThroughputBenchmark(work, 160, 1_000, 0, 0, 1,
-                Map.of(), new PrintStream(OutputStream.nullOutputStream())));
+                Map.of(), io.groot.trainer.model.LabelerConfig.defaults(), new PrintStream(OutputStream.nullOutputStream())));
     }
 
     @Test

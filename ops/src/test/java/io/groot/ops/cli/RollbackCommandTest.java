@@ -46,7 +46,7 @@ class RollbackCommandTest {
             LocalArtifactStore artifacts = new LocalArtifactStore(work.resolve("artifacts"));
             LabelledCorpus corpus = SampleCorpus.generate(100, 20, 3);
             ModelVersion first = InitialModel.publishIfAbsent(client, topics, serdes, artifacts, "slots", corpus,
-                    corpus.train().subList(0, 30), 1, 7, new PrintStream(OutputStream.nullOutputStream()));
+                    corpus.train().subList(0, 30), io.groot.trainer.model.LabelerConfig.defaults(), 1, 7, new PrintStream(OutputStream.nullOutputStream()));
             // A version 2 that serves (its weights do not matter here).
             try (VersionPublisher publisher = new VersionPublisher(client, "test-v2", artifacts,
                     topics.modelVersions(), serdes.modelVersions())) {

@@ -43,7 +43,7 @@ class ModelVersionWatcherTest {
             LocalArtifactStore artifacts = new LocalArtifactStore(work.resolve("artifacts"));
             LabelledCorpus corpus = SampleCorpus.generate(100, 20, 3);
             InitialModel.publishIfAbsent(client, topics, new GrootSerdes(registry), artifacts, "slots", corpus,
-                    corpus.train().subList(0, 30), 1, 7, new PrintStream(OutputStream.nullOutputStream()));
+                    corpus.train().subList(0, 30), io.groot.trainer.model.LabelerConfig.defaults(), 1, 7, new PrintStream(OutputStream.nullOutputStream()));
 
             DownAtFirst flaky = new DownAtFirst(registry, 2);
             try (ServingModel serving = new ServingModel();

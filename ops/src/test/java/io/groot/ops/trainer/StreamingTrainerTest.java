@@ -88,7 +88,7 @@ class StreamingTrainerTest {
         TopicSetup.ensureTopics(client, topics, 1, (short) 1);
         LabelledCorpus corpus = SampleCorpus.generate(200, 50, 3);
         ModelVersion first = InitialModel.publishIfAbsent(client, topics, serdes, artifacts(), "slots", corpus,
-                corpus.train().subList(0, 60), 2, 7, new PrintStream(OutputStream.nullOutputStream()));
+                corpus.train().subList(0, 60), io.groot.trainer.model.LabelerConfig.defaults(), 2, 7, new PrintStream(OutputStream.nullOutputStream()));
         try (Labeler labeler = LabelerArtifact.fromBytes(artifacts().get(first.getArtifact()))) {
             sets = OfflineRound.contrastSets(labeler, 1, corpus.train().subList(0, 64), 4,
                     new ContrastSetBuilder(RewardFunction.parse("f0.5"), new Corrector(4)), 32);

@@ -14,13 +14,14 @@ import java.util.TreeMap;
 
 /**
  * How good a labeler's whole top-k is: the mean reward of the candidate at each rank 1..k (a missing rank counts
- * 0), best-of-k, mean-of-k, and the corpus-level span F1 of rank 1 (conlleval's number), overall and per span
- * type. The rank-1 reward and mean-of-k of each sentence are kept too, in input order, so that two labelers can be
+ * 0), best-of-k, mean-of-k, and the corpus-level span precision, recall and F1 of rank 1 (conlleval's numbers),
+ * overall and per span type, and over the top-k: the corpus span F1 when each sentence keeps its candidate of highest
+ * reward (what a reranker or a user picking from the k could reach). The rank-1 reward and mean-of-k of each sentence are kept too, in input order, so that two labelers can be
  * compared sentence by sentence ({@link PairedDifference}).
  */
 public record RankedEvaluation(String reward, double[] rewardAtRank, double bestOfK, double meanOfK,
                                double spanF1AtOne, double spanPrecisionAtOne, double spanRecallAtOne,
-                               Map<String, SpanCounts.Tally> spansByTypeAtOne, int sentences,
+                               double spanF1BestOfK, Map<String, SpanCounts.Tally> spansByTypeAtOne, int sentences,
                                double[] rewardAtOneBySentence, double[] meanOfKBySentence) {
 
     public static RankedEvaluation of(Labeler labeler, List<LabelledSentence> sentences, int k, RewardFunction reward,
@@ -30,6 +31,7 @@ public record RankedEvaluation(String reward, double[] rewardAtRank, double best
         double[] meanOfKBySentence = new double[sentences.size()];
         double best = 0;
         SpanCounts spans = new SpanCounts();
+        SpanCounts bestSpans = new SpanCounts();
         for (int from = 0; from < sentences.size(); from += batchSize) {
             List<LabelledSentence> batch = sentences.subList(from, Math.min(sentences.size(), from + batchSize));
             List<List<ScoredSequence>> topK = labeler.topK(batch.stream().map(LabelledSentence::tokens).toList(), k);
@@ -38,10 +40,14 @@ public record RankedEvaluation(String reward, double[] rewardAtRank, double best
                 List<ScoredSequence> candidates = topK.get(i);
                 double bestHere = 0;
                 double sumHere = 0;
+                List<String> bestCandidate = candidates.get(0).labels();
                 for (ScoredSequence candidate : candidates) {
                     double r = reward.reward(candidate.labels(), reference);
                     atRank[candidate.rank() - 1] += r;
-                    bestHere = Math.max(bestHere, r);
+                    if (r > bestHere) {
+                        bestHere = r;
+                        bestCandidate = candidate.labels();
+                    }
                     sumHere += r;
                     if (candidate.rank() == 1) {
                         atOneBySentence[from + i] = r;
@@ -50,6 +56,7 @@ public record RankedEvaluation(String reward, double[] rewardAtRank, double best
                 best += bestHere;
                 meanOfKBySentence[from + i] = sumHere / k;
                 spans.add(candidates.get(0).labels(), reference);
+                bestSpans.add(bestCandidate, reference);
             }
         }
         int n = sentences.size();
@@ -59,7 +66,7 @@ public record RankedEvaluation(String reward, double[] rewardAtRank, double best
             sum += atRank[r];
         }
         return new RankedEvaluation(reward.name(), atRank, best / n, sum / k, spans.f1(), spans.precision(),
-                spans.recall(), Map.copyOf(spans.byType()), n, atOneBySentence, meanOfKBySentence);
+                spans.recall(), bestSpans.f1(), Map.copyOf(spans.byType()), n, atOneBySentence, meanOfKBySentence);
     }
 
     /** The per-sentence metrics by name ({@code rewardAtOne}, {@code meanOfK}), as reports and comparisons key them. */
@@ -83,6 +90,7 @@ public record RankedEvaluation(String reward, double[] rewardAtRank, double best
         out.put("spanF1AtOne", spanF1AtOne);
         out.put("spanPrecisionAtOne", spanPrecisionAtOne);
         out.put("spanRecallAtOne", spanRecallAtOne);
+        out.put("spanF1BestOfK", spanF1BestOfK);
         Map<String, Object> byType = new TreeMap<>();
         spansByTypeAtOne.forEach((type, tally) -> {
             Map<String, Object> figures = new LinkedHashMap<>();

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /** Mean and sample standard deviation of each model's metrics over benchmark runs with different seeds. */
 final class SeedSummary {
-    private static final List<String> METRICS = List.of("rewardAtOne", "meanOfK", "bestOfK", "spanF1AtOne");
+    private static final List<String> METRICS = List.of("spanF1AtOne", "spanPrecisionAtOne",
+            "spanRecallAtOne", "spanF1BestOfK", "rewardAtOne", "meanOfK", "bestOfK");
 
     private SeedSummary() {
     }

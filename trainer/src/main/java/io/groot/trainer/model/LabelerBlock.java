@@ -103,7 +103,7 @@ public final class LabelerBlock extends AbstractBlock {
     /** [B, T, decoderHidden]: the encoder's contribution to each decoding step. */
     public NDArray encode(ParameterStore ps, NDList inputs, boolean training) {
         NDList parts = new NDList(
-                words.forward(ps, new NDList(inputs.get(0)), training).head(),
+                words.forward(ps, new NDList(dropWords(inputs.get(0), training)), training).head(),
                 prefixes.forward(ps, new NDList(inputs.get(1)), training).head(),
                 suffixes.forward(ps, new NDList(inputs.get(2)), training).head());
         int next = 3;
@@ -146,6 +146,16 @@ public final class LabelerBlock extends AbstractBlock {
     /** The encoder contributions of position t for the given rows: [rows, decoderHidden]. */
     static NDArray atPosition(NDArray encoded, int t, NDArray rows) {
         return encoded.get(new NDIndex(":, {}, :", t)).get(rows);
+    }
+
+    /** While training, a share of the (non-padding) word ids read as unknown. */
+    private NDArray dropWords(NDArray ids, boolean training) {
+        if (!training || config.wordDropout() <= 0) {
+            return ids;
+        }
+        NDArray dropped = ids.getManager().randomUniform(0f, 1f, ids.getShape()).lt(config.wordDropout())
+                .logicalAnd(ids.gt(Vocabulary.PAD_ID));
+        return NDArrays.where(dropped, ids.zerosLike().add(Vocabulary.UNKNOWN_ID), ids);
     }
 
     private NDArray dropout(NDArray input, boolean training) {

@@ -16,6 +16,8 @@ import java.util.Properties;
  * @param historyHidden  state size of that LSTM: the decoder's memory of every label emitted so far
  * @param decoderHidden  decoder hidden layer size
  * @param dropout        dropout rate on embeddings and encoder states while training (0 at inference)
+ * @param wordDropout    share of word ids read as unknown while training, so that the model learns to tag a word
+ *                       from its shape, characters and context rather than memorise its id (0 at inference)
  * @param contextEncoder the frozen pretrained encoder whose word vectors join the BiLSTM input ({@code none}, or a
  *                       name {@link io.groot.trainer.model.context.ContextEncoders} knows)
  * @param contextEncoderSha256 SHA-256 of that encoder's model file (empty for none): an artifact is refused by a
@@ -23,7 +25,7 @@ import java.util.Properties;
  */
 public record LabelerConfig(int wordDim, int affixDim, int affixBuckets, int shapeDim, int charDim, int charFilters,
                             int encoderHidden, int labelDim, int historyHidden, int decoderHidden, float dropout,
-                            String contextEncoder, String contextEncoderSha256) {
+                            float wordDropout, String contextEncoder, String contextEncoderSha256) {
     public static final String NO_CONTEXT_ENCODER = "none";
 
     public LabelerConfig {
@@ -43,17 +45,17 @@ public record LabelerConfig(int wordDim, int affixDim, int affixBuckets, int sha
     public LabelerConfig(int wordDim, int affixDim, int affixBuckets, int encoderHidden, int labelDim,
                          int historyHidden, int decoderHidden, float dropout) {
         this(wordDim, affixDim, affixBuckets, 0, 0, 0, encoderHidden, labelDim, historyHidden, decoderHidden, dropout,
-                NO_CONTEXT_ENCODER, "");
+                0f, NO_CONTEXT_ENCODER, "");
     }
 
     /** Words, affixes, shape and characters; no pretrained encoder (see {@link #withContextEncoder}). */
     public static LabelerConfig defaults() {
-        return new LabelerConfig(64, 24, 4096, 16, 24, 64, 96, 32, 64, 128, 0.3f, NO_CONTEXT_ENCODER, "");
+        return new LabelerConfig(64, 24, 4096, 16, 24, 64, 96, 32, 64, 128, 0.3f, 0.25f, NO_CONTEXT_ENCODER, "");
     }
 
     public LabelerConfig withContextEncoder(String name, String sha256) {
         return new LabelerConfig(wordDim, affixDim, affixBuckets, shapeDim, charDim, charFilters, encoderHidden,
-                labelDim, historyHidden, decoderHidden, dropout, name, sha256);
+                labelDim, historyHidden, decoderHidden, dropout, wordDropout, name, sha256);
     }
 
     public boolean hasContextEncoder() {
@@ -73,6 +75,7 @@ public record LabelerConfig(int wordDim, int affixDim, int affixBuckets, int sha
         p.setProperty("historyHidden", Integer.toString(historyHidden));
         p.setProperty("decoderHidden", Integer.toString(decoderHidden));
         p.setProperty("dropout", Float.toString(dropout));
+        p.setProperty("wordDropout", Float.toString(wordDropout));
         p.setProperty("contextEncoder", contextEncoder);
         p.setProperty("contextEncoderSha256", contextEncoderSha256);
         return p;
@@ -83,7 +86,7 @@ public record LabelerConfig(int wordDim, int affixDim, int affixBuckets, int sha
         return new LabelerConfig(intOf(p, "wordDim"), intOf(p, "affixDim"), intOf(p, "affixBuckets"),
                 optionalInt(p, "shapeDim"), optionalInt(p, "charDim"), optionalInt(p, "charFilters"),
                 intOf(p, "encoderHidden"), intOf(p, "labelDim"), intOf(p, "historyHidden"), intOf(p, "decoderHidden"),
-                Float.parseFloat(p.getProperty("dropout", "0")),
+                Float.parseFloat(p.getProperty("dropout", "0")), Float.parseFloat(p.getProperty("wordDropout", "0")),
                 p.getProperty("contextEncoder", NO_CONTEXT_ENCODER), p.getProperty("contextEncoderSha256", ""));
     }
 

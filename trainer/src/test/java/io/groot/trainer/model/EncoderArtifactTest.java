@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The pretrained encoder is part of the model: recorded in the artifact with its file's SHA-256, and checked. */
 class EncoderArtifactTest {
-    private static final LabelerConfig SMALL = new LabelerConfig(16, 8, 64, 4, 8, 8, 16, 8, 16, 32, 0f,
+    private static final LabelerConfig SMALL = new LabelerConfig(16, 8, 64, 4, 8, 8, 16, 8, 16, 32, 0f, 0.1f,
             ContextEncoders.MINILM, "");
     private static final List<List<String>> SENTENCES = List.of(
             List.of("Apple", "opens", "in", "London"), List.of("@", "nasa", "launches"));

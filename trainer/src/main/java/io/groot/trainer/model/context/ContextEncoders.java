@@ -1,5 +1,7 @@
 package io.groot.trainer.model.context;
 
+import io.groot.trainer.model.DjlOffline;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +43,13 @@ public final class ContextEncoders {
         return LOADED.computeIfAbsent(name, ContextEncoders::load);
     }
 
+    /** Empties every loaded encoder's feature cache (benchmarks: each side must encode its texts itself). */
+    public static void clearCaches() {
+        LOADED.values().forEach(ContextFeatures::clear);
+    }
+
     private static ContextFeatures load(String name) {
+        DjlOffline.ensure();  // the tokenizer is DJL's too
         String[] files = FILES.get(name);
         try {
             return new ContextFeatures(new OnnxWordEncoder(name, OnnxWordEncoder.resource(files[0]),

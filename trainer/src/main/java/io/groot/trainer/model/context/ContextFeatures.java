@@ -81,6 +81,11 @@ public final class ContextFeatures {
         }
     }
 
+    public synchronized void clear() {
+        cache.clear();
+        cachedFloats = 0;
+    }
+
     /** Sentences served from the cache and encoded, since start. */
     public synchronized long[] hitsAndMisses() {
         return new long[]{hits, misses};
