@@ -180,6 +180,29 @@ class QualityBenchmarkTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void selectionBySpanF1KeepsTheRoundOfBestValidSpanF1() throws Exception {
+        // Without a valid split the test split serves for selection: the round kept is the one whose span F1 there
+        // is highest, and what is reported is that round's span F1.
+        LabelledCorpus tiny = tinyCorpus();
+        // Token accuracy as the reward: it ranks weak models' rounds differently from span F1.
+        QualityBenchmarkConfig byReward = tinyConfig(1, 4, 3e-4f, 0, List.of(GrootObjective.defaults()));
+        QualityBenchmarkConfig bySpanF1 = new QualityBenchmarkConfig("token-accuracy", byReward.k(),
+                byReward.nllEpochs(), byReward.rounds(), byReward.objectives(), byReward.maxCorrections(),
+                byReward.nllLearningRate(), byReward.grootLearningRate(), byReward.batchSize(), byReward.maxTrain(),
+                byReward.seed(), byReward.architecture(), byReward.trainingCandidates(), byReward.feedbackShare(),
+                byReward.addReferences(), QualityBenchmarkConfig.SELECT_SPAN_F1);
+        Map<String, Object> report = new QualityBenchmark(bySpanF1, new PrintStream(OutputStream.nullOutputStream()))
+                .run(new LabelledCorpus(tiny.train(), List.of(), tiny.test()), "tiny");
+        Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) report.get("models");
+        for (String variant : List.of("groot", "groot-no-correction", "nll-continued")) {
+            double best = rounds(models.get(variant)).stream().mapToDouble(r -> (Double) r.get("validSpanF1AtOne"))
+                    .max().orElseThrow();
+            assertEquals(best, (Double) models.get(variant).get("spanF1AtOne"), 1e-12, variant);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void givenSeveralLossSettingsEachGrootVariantKeepsTheOneItsValidSplitScoresBest() throws Exception {
         List<GrootObjective> grid = List.of(new GrootObjective(0.1, 0, 0.5), new GrootObjective(1.0, 0, 0));
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
@@ -190,11 +213,11 @@ class QualityBenchmarkTest {
         for (String variant : List.of("groot", "groot-no-correction")) {
             List<Map<String, Object>> tried = (List<Map<String, Object>>) models.get(variant).get("objectivesTried");
             assertEquals(2, tried.size(), variant);
-            List<Double> scores = tried.stream().map(t -> (Double) t.get("validRewardAtOne")).toList();
+            List<Double> scores = tried.stream().map(t -> (Double) t.get("validScore")).toList();
             assertNotEquals(scores.get(0), scores.get(1), "the settings must differ for the choice to mean anything");
             Map<String, Object> best = tried.get(scores.get(0) >= scores.get(1) ? 0 : 1);
             assertEquals(best.get("objective"), models.get(variant).get("objective"), variant);
-            assertEquals(best.get("validRewardAtOne"), rounds(models.get(variant)).stream()
+            assertEquals(best.get("validScore"), rounds(models.get(variant)).stream()
                     .map(r -> (Double) r.get("validRewardAtOne")).max(Double::compare).orElseThrow(), variant);
 
             // The model reported is the one that setting trains alone (the variants share their random numbers).
@@ -219,7 +242,7 @@ class QualityBenchmarkTest {
         Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) report.get("models");
         List<Map<String, Object>> tried = (List<Map<String, Object>>) models.get("groot").get("objectivesTried");
         assertEquals(List.of(true, false), tried.stream().map(t -> t.get("addReference")).toList());
-        List<Double> scores = tried.stream().map(t -> (Double) t.get("validRewardAtOne")).toList();
+        List<Double> scores = tried.stream().map(t -> (Double) t.get("validScore")).toList();
         assertNotEquals(scores.get(0), scores.get(1), "the settings must differ for the choice to mean anything");
         boolean best = scores.get(0) >= scores.get(1);
         assertEquals(best, models.get("groot").get("addReference"));
@@ -242,7 +265,8 @@ class QualityBenchmarkTest {
     private static QualityBenchmarkConfig tinyConfig(int nllEpochs, int rounds, float nllRate, double feedbackShare,
                                                      List<GrootObjective> objectives, List<Boolean> addReferences) {
         return new QualityBenchmarkConfig("f0.5", 3, nllEpochs, rounds, objectives, 2, nllRate, 2e-3f, 16, 0, 5,
-                new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3, feedbackShare, addReferences);
+                new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3, feedbackShare, addReferences,
+                QualityBenchmarkConfig.SELECT_REWARD);
     }
 
     @SuppressWarnings("unchecked")

@@ -136,6 +136,8 @@ public final class Groot {
               --max-train N              train on the first N sentences only [all]
               --feedback-share X         hold this share of the training sentences back from the baseline;
                                          the rounds get them as feedback on unseen text [0: all for both]
+              --select span-f1|reward    what the valid split chooses epochs, rounds and settings by: corpus
+                                         span F1 at rank 1, or the mean reward at rank 1 [span-f1]
               --seed N                   random seed [42]
               --seeds N                  repeat with seeds seed..seed+N-1; report mean and std per metric [1]
               --out FILE                 where the JSON goes [bench-quality.json]
@@ -204,7 +206,8 @@ public final class Groot {
                 d.batchSize(), a.integer("max-train", d.maxTrain()),
                 a.integer("seed", d.seed()), TrainingOptions.architecture(a), a.integer("training-candidates", k),
                 a.number("feedback-share", d.feedbackShare()),
-                addReferences(a.string("add-reference", null), d.addReferences()));
+                addReferences(a.string("add-reference", null), d.addReferences()),
+                a.string("select", d.selection()));
         Path out = Path.of(a.string("out", "bench-quality.json"));
         int seeds = a.integer("seeds", 1);
         a.requireAllUsed();

@@ -158,9 +158,10 @@ public final class QualityBenchmark {
                 long t = System.nanoTime();
                 double loss = training.trainEpochs(references, 1, config.batchSize(), random);
                 RankedEvaluation onValid = onValid(labeler, valid);
-                double score = onValid.rewardAtRank()[0];
+                double score = selectionScore(onValid);
                 progress.printf(Locale.ROOT, "nll epoch %d/%d: loss %.4f, valid %s@1 %.4f, span F1@1 %.2f (%.0f s)%n",
-                        epoch, config.nllEpochs(), loss, reward.name(), score, 100 * onValid.spanF1AtOne(),
+                        epoch, config.nllEpochs(), loss, reward.name(), onValid.rewardAtRank()[0],
+                        100 * onValid.spanF1AtOne(),
                         elapsed(t));
                 if (score > bestScore) {
                     bestScore = score;
@@ -218,17 +219,17 @@ public final class QualityBenchmark {
             if (addReferenceTried) {
                 figures.put("addReference", setting.addReference());
             }
-            figures.put("validRewardAtOne", trained.validScore());
+            figures.put("validScore", trained.validScore());
             tried.add(figures);
             if (chosen == null || trained.validScore() > chosen.validScore()) {
                 chosen = trained;
             }
         }
         if (settings.size() > 1) {
-            progress.printf(Locale.ROOT, "%s: tau %s, lambda %s%s chosen on valid (%s@1 %.4f)%n", variant.label,
+            progress.printf(Locale.ROOT, "%s: tau %s, lambda %s%s chosen on valid (%s %.4f)%n", variant.label,
                     chosen.setting().objective().tau(), chosen.setting().objective().lambda(),
-                    addReferenceTried ? ", add-reference " + chosen.setting().addReference() : "", reward.name(),
-                    chosen.validScore());
+                    addReferenceTried ? ", add-reference " + chosen.setting().addReference() : "",
+                    config.selection(), chosen.validScore());
         }
         return chosen;
     }
@@ -256,15 +257,15 @@ public final class QualityBenchmark {
                         64);
                 double loss = training.trainEpochs(sets, 1, config.batchSize(), random);
                 RankedEvaluation onValid = onValid(labeler, valid);
-                double score = onValid.rewardAtRank()[0];
+                double score = selectionScore(onValid);
                 double members = sets.stream().mapToInt(s -> s.getMembers().size()).average().orElse(0);
                 double corrected = perSet(sets, Origin.CORRECTED);
                 // A reference member means the model's top candidates missed it: the hard sets.
                 double referenceAdded = perSet(sets, Origin.REFERENCE);
                 progress.printf(Locale.ROOT, "%s round %d/%d: %.2f members per set (%.2f corrected, %.2f reference "
                                 + "added), loss %.4f, valid %s@1 %.4f, span F1@1 %.2f (%.0f s)%n", variant.label, round,
-                        config.rounds(), members, corrected, referenceAdded, loss, reward.name(), score,
-                        100 * onValid.spanF1AtOne(), elapsed(t));
+                        config.rounds(), members, corrected, referenceAdded, loss, reward.name(),
+                        onValid.rewardAtRank()[0], 100 * onValid.spanF1AtOne(), elapsed(t));
                 Map<String, Object> figures = new LinkedHashMap<>();
                 figures.put("round", round);
                 figures.put("sets", sets.size());
@@ -272,7 +273,8 @@ public final class QualityBenchmark {
                 figures.put("correctedPerSet", corrected);
                 figures.put("referenceAddedPerSet", referenceAdded);
                 figures.put("loss", loss);
-                figures.put("validRewardAtOne", score);
+                figures.put("validRewardAtOne", onValid.rewardAtRank()[0]);
+                figures.put("validSpanF1AtOne", onValid.spanF1AtOne());
                 log.add(figures);
                 if (score > bestScore) {
                     bestScore = score;
@@ -311,9 +313,15 @@ public final class QualityBenchmark {
         }
     }
 
-    /** Reward at rank 1 of the beam that is reported on test: greedy decoding can differ from a beam's best. */
+    /** Rank 1 of the beam that is reported on test: greedy decoding can differ from a beam's best. */
     private RankedEvaluation onValid(Labeler labeler, List<LabelledSentence> valid) {
         return RankedEvaluation.of(labeler, valid, config.k(), reward, 64);
+    }
+
+    /** What the valid split is judged by: corpus span F1 at rank 1 (the headline), or the mean reward at rank 1. */
+    private double selectionScore(RankedEvaluation onValid) {
+        return QualityBenchmarkConfig.SELECT_SPAN_F1.equals(config.selection()) ? onValid.spanF1AtOne()
+                : onValid.rewardAtRank()[0];
     }
 
     private static double perSet(List<ContrastSet> sets, Origin origin) {
@@ -349,6 +357,7 @@ public final class QualityBenchmark {
         out.put("batchSize", config.batchSize());
         out.put("seed", config.seed());
         out.put("feedbackShare", config.feedbackShare());
+        out.put("selection", config.selection());
         out.put("architecture", config.architecture().toProperties());
         return out;
     }

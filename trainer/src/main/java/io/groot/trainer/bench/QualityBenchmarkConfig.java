@@ -23,13 +23,21 @@ import java.util.List;
  * @param addReferences  whether correction adds the reference to a set whose candidates miss it (GROOT.md's design;
  *                       false leaves it to the NLL anchor alone: an experiment, see docs/QUALITY.md); with both, full
  *                       GROOT trains with each and keeps the one its valid split scores best, as with objectives
+ * @param selection      what "best on valid" means for epochs, rounds and settings: {@code span-f1}, the corpus span F1
+ *                       at rank 1 (the headline metric), or {@code reward}, the mean reward at rank 1
  */
 public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int rounds, List<GrootObjective> objectives,
                                      int maxCorrections, float nllLearningRate, float grootLearningRate,
                                      int batchSize, int maxTrain, int seed, LabelerConfig architecture,
-                                     int trainingCandidates, double feedbackShare, List<Boolean> addReferences) {
+                                     int trainingCandidates, double feedbackShare, List<Boolean> addReferences,
+                                     String selection) {
+    public static final String SELECT_SPAN_F1 = "span-f1";
+    public static final String SELECT_REWARD = "reward";
 
     public QualityBenchmarkConfig {
+        if (!SELECT_SPAN_F1.equals(selection) && !SELECT_REWARD.equals(selection)) {
+            throw new IllegalArgumentException("selection is span-f1 or reward, got '" + selection + "'");
+        }
         objectives = List.copyOf(objectives);
         addReferences = List.copyOf(addReferences);
         if (objectives.isEmpty() || addReferences.isEmpty()) {
@@ -43,18 +51,18 @@ public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int ro
 
     public static QualityBenchmarkConfig defaults() {
         return new QualityBenchmarkConfig("f0.5", 4, 12, 3, List.of(GrootObjective.defaults()), 4, 2e-3f, 5e-4f, 32,
-                0, 42, LabelerConfig.defaults(), 4, 0, List.of(true));
+                0, 42, LabelerConfig.defaults(), 4, 0, List.of(true), SELECT_SPAN_F1);
     }
 
     public QualityBenchmarkConfig withSeed(int newSeed) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
                 grootLearningRate, batchSize, maxTrain, newSeed, architecture, trainingCandidates, feedbackShare,
-                addReferences);
+                addReferences, selection);
     }
 
     public QualityBenchmarkConfig withFeedbackShare(double share) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
                 grootLearningRate, batchSize, maxTrain, seed, architecture, trainingCandidates, share,
-                addReferences);
+                addReferences, selection);
     }
 }

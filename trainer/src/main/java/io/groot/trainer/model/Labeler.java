@@ -117,7 +117,9 @@ public final class Labeler implements AutoCloseable {
         for (int i = 0; i < sentences.size(); i++) {
             results.add(List.of());
         }
-        for (Map.Entry<Integer, List<Integer>> group : byLength(sentences).entrySet()) {
+        Map<Integer, List<Integer>> groups = byLength(sentences);
+        features.prepare(sentences);
+        for (Map.Entry<Integer, List<Integer>> group : groups.entrySet()) {
             decodeGroup(sentences, group.getKey(), group.getValue(), k, results);
         }
         return results;
@@ -182,7 +184,9 @@ public final class Labeler implements AutoCloseable {
     /** Teacher-forced log p(labels | tokens) for each pair, grouped by length like {@link #topK}. */
     public double[] sequenceLogProbs(List<? extends List<String>> sentences, List<? extends List<String>> labelRows) {
         double[] out = new double[sentences.size()];
-        for (Map.Entry<Integer, List<Integer>> group : byLength(sentences).entrySet()) {
+        Map<Integer, List<Integer>> groups = byLength(sentences);
+        features.prepare(sentences);
+        for (Map.Entry<Integer, List<Integer>> group : groups.entrySet()) {
             int length = group.getKey();
             List<List<String>> rows = new ArrayList<>();
             List<int[]> labels = new ArrayList<>();

@@ -44,6 +44,16 @@ public final class TokenFeatures {
         return 3 + (config.shapeDim() > 0 ? 1 : 0) + (config.charDim() > 0 ? 1 : 0) + (context != null ? 1 : 0);
     }
 
+    /**
+     * Runs the pretrained encoder over all of {@code sentences} at once, before they are split into groups of equal
+     * length: its batches are formed across the groups, and {@link #encode} then reads the vectors from the cache.
+     */
+    public void prepare(List<? extends List<String>> sentences) {
+        if (context != null) {
+            context.of(sentences);
+        }
+    }
+
     /** The arrays for {@code rows} padded to {@code length}, in the order the class comment gives. */
     public NDList encode(NDManager manager, List<? extends List<String>> rows, int length) {
         long[] words = new long[rows.size() * length];
