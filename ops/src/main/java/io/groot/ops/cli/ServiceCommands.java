@@ -45,6 +45,7 @@ final class ServiceCommands {
                           [--tau X 0.1] [--alpha X 0] [--lambda X 0.5] (GROOT loss) [--max-staleness N 10:
                           contrast sets from versions more than N behind the serving one are dropped, counted]
                           [--metrics-port N: Prometheus endpoint, off by default] [--metrics-host H 127.0.0.1]
+                          [--gate-metric f0.5: what the gate judges by, a reward or span-f1 (corpus span F1)]
               rollback    --schema-registry URL --artifacts DIR --to-version N [--model slots] [--reason TEXT]
                           (the artifact is checked before the pin is published; the pin goes out under the
                           trainer's transactional id, fencing it, so it needs the trainer's ACLs)
@@ -112,6 +113,7 @@ final class ServiceCommands {
         TrainerConfig config = TrainingOptions.training(a, d)
                 .withExamplesPerVersion(perVersion, Math.min(d.minExamples(), perVersion))
                 .withMaxWait(Duration.ofMillis(a.longNumber("max-wait-ms", d.maxWait().toMillis())))
+                .withGateMetric(a.string("gate-metric", d.rewardFunction()))
                 .withMaxStaleness(a.longNumber("max-staleness", d.maxStaleness()));
         int metricsPort = a.integer("metrics-port", -1);
         String metricsHost = a.string("metrics-host", "127.0.0.1");

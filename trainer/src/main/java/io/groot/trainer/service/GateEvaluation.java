@@ -19,16 +19,18 @@ final class GateEvaluation {
     }
 
     static double rewardAtOne(Labeler labeler, List<ContrastSet> heldOut, RewardFunction reward) {
+        return atOne(labeler, heldOut, GateMetric.of(reward));
+    }
+
+    /** {@code metric} of rank 1 against the held-out references; NaN without held-out sets. */
+    static double atOne(Labeler labeler, List<ContrastSet> heldOut, GateMetric metric) {
         if (heldOut.isEmpty()) {
             return Double.NaN;
         }
         List<List<ScoredSequence>> predictions = labeler.topK(heldOut.stream().map(ContrastSet::getTokens).toList(),
                 servingBeamWidth(heldOut));
-        double sum = 0;
-        for (int i = 0; i < heldOut.size(); i++) {
-            sum += reward.reward(predictions.get(i).get(0).labels(), heldOut.get(i).getReferenceLabels());
-        }
-        return sum / heldOut.size();
+        return metric.score(predictions.stream().map(p -> p.get(0).labels()).toList(),
+                heldOut.stream().map(ContrastSet::getReferenceLabels).toList());
     }
 
     static int servingBeamWidth(List<ContrastSet> sets) {

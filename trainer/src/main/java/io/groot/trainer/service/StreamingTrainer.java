@@ -15,7 +15,6 @@ import io.groot.trainer.artifact.ArtifactStore;
 import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.LabelerArtifact;
 import io.groot.trainer.model.ModelThreads;
-import io.groot.trainer.reward.RewardFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -70,7 +69,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
     private final GrootSerdes serdes;
     private final ArtifactStore store;
     private final TrainerConfig config;
-    private final RewardFunction gateReward;
+    private final GateMetric gateReward;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaClientListener clients;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -114,7 +113,7 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
         this.serdes = serdes;
         this.store = store;
         this.config = config;
-        this.gateReward = RewardFunction.parse(config.rewardFunction());
+        this.gateReward = GateMetric.parse(config.rewardFunction());
         Properties props = new Properties();
         props.putAll(clientConfig);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());

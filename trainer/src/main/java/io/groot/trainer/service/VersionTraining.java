@@ -4,7 +4,6 @@ import io.groot.schemas.ContrastSet;
 import io.groot.schemas.ModelVersion;
 import io.groot.trainer.groot.GrootTraining;
 import io.groot.trainer.model.Labeler;
-import io.groot.trainer.reward.RewardFunction;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +46,7 @@ public final class VersionTraining {
     /** Trains {@code labeler} in place (it starts as the parent). */
     public static Outcome train(Labeler labeler, List<ContrastSet> sets, TrainerConfig config, long version) {
         long began = System.nanoTime();
-        RewardFunction gateReward = RewardFunction.parse(config.rewardFunction());
+        GateMetric gateReward = GateMetric.parse(config.rewardFunction());
         List<ContrastSet> train = new ArrayList<>();
         List<ContrastSet> heldOut = new ArrayList<>();
         List<ContrastSet> canonical = new ArrayList<>(sets);
@@ -57,7 +56,7 @@ public final class VersionTraining {
                     && Math.floorMod(set.getRequestId().hashCode(), config.holdoutEvery()) == 0;
             (holdOut ? heldOut : train).add(set);
         }
-        double parentReward = GateEvaluation.rewardAtOne(labeler, heldOut, gateReward);
+        double parentReward = GateEvaluation.atOne(labeler, heldOut, gateReward);
         double loss;
         long skipped;
         // Dropout draws from the engine's generator: seed it too, or the same sets train different weights.
@@ -66,7 +65,7 @@ public final class VersionTraining {
             loss = training.trainEpochs(train, config.epochs(), config.batchSize(), new Random(config.seed() + version));
             skipped = training.skippedUnknownLabels();
         }
-        double newReward = GateEvaluation.rewardAtOne(labeler, heldOut, gateReward);
+        double newReward = GateEvaluation.atOne(labeler, heldOut, gateReward);
         boolean passes = Double.isFinite(loss)
                 && (heldOut.isEmpty() || newReward >= parentReward - config.gateTolerance());
         Map<String, Double> metrics = new TreeMap<>();

@@ -61,4 +61,16 @@ class GateEvaluationTest {
             assertEquals(beamBest, GateEvaluation.rewardAtOne(labeler, heldOut, reward), 1e-12);
         }
     }
+
+    @Test
+    void spanF1PoolsSpansOverTheHeldOutSetsAsConllevalDoes() {
+        // Two sentences: one with a single span predicted right, one with three gold spans all missed. Pooled:
+        // 1 correct of 1 predicted and 4 gold, F1 0.4; the mean of per-sentence F1 would be 0.5.
+        List<List<String>> predicted = List.of(List.of("B-city", "O"), List.of("O", "O", "O"));
+        List<List<String>> gold = List.of(List.of("B-city", "O"), List.of("B-day", "B-city", "B-day"));
+        GateMetric spanF1 = GateMetric.parse("span-f1");
+        assertEquals("span-f1", spanF1.name());
+        assertEquals(0.4, spanF1.score(predicted, gold), 1e-12);
+        assertEquals(0.5, GateMetric.parse("f1").score(predicted, gold), 1e-12);
+    }
 }
