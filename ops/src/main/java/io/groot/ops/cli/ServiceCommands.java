@@ -39,7 +39,7 @@ final class ServiceCommands {
               topics      --partitions N [2] --replication N [1]
               init-model  --schema-registry URL --artifacts DIR --data DIR [--model slots] [--sentences N: the
                           first N training sentences, default a tenth, at most 1000] [--epochs N 4] [--seed N 7]
-                          [--encoder none|minilm|minilm-q: the frozen pretrained encoder, none by default]
+                          [--encoder none|minilm|minilm-q|bge-small: the frozen pretrained encoder, minilm]
               trainer     --schema-registry URL --artifacts DIR [--model slots] [--examples-per-version N 256]
                           [--max-wait-ms N 30000] [--epochs N 2] [--learning-rate X 0.001] [--seed N 42]
                           [--tau X 0.1] [--alpha X 0] [--lambda X 0.5] (GROOT loss) [--max-staleness N 10:
