@@ -18,8 +18,6 @@ public final class ContextFeatures {
     private final long maxFloats;
     private final LinkedHashMap<List<String>, float[]> cache = new LinkedHashMap<>(1024, 0.75f, true);
     private long cachedFloats;
-    private long hits;
-    private long misses;
 
     public ContextFeatures(WordContextEncoder encoder, long maxFloats) {
         this.encoder = encoder;
@@ -44,9 +42,6 @@ public final class ContextFeatures {
                 out.add(cached);
                 if (cached == null) {
                     missing.add(List.copyOf(sentence));
-                    misses++;
-                } else {
-                    hits++;
                 }
             }
         }
@@ -84,10 +79,5 @@ public final class ContextFeatures {
     public synchronized void clear() {
         cache.clear();
         cachedFloats = 0;
-    }
-
-    /** Sentences served from the cache and encoded, since start. */
-    public synchronized long[] hitsAndMisses() {
-        return new long[]{hits, misses};
     }
 }
