@@ -155,16 +155,27 @@ public final class OnnxWordEncoder implements WordContextEncoder, AutoCloseable 
         ids[ids.length - 1] = sep;
         long[] mask = new long[ids.length];
         java.util.Arrays.fill(mask, 1);
-        long[] shape = {1, ids.length};
+        FloatBuffer hidden = lastHiddenState(ids, mask, 1);
+        float[][] states = new float[pieces.length][dimension];
+        for (int p = 0; p < pieces.length; p++) {
+            hidden.position((p + 1) * dimension);
+            hidden.get(states[p]);
+        }
+        return states;
+    }
+
+    /** The model's last_hidden_state, [rows, length, dimension] flattened, for the given ids and mask. */
+    private FloatBuffer lastHiddenState(long[] ids, long[] mask, int rows) {
+        long[] shape = {rows, ids.length / rows};
         try (OnnxTensor inputIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
              OnnxTensor attention = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
              OnnxTensor types = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[ids.length]), shape);
              OrtSession.Result result = session.run(Map.of("input_ids", inputIds, "attention_mask", attention,
                      "token_type_ids", types))) {
-            float[][] states = ((float[][][]) result.get(0).getValue())[0];
-            return java.util.Arrays.copyOfRange(states, 1, states.length - 1);
+            // A copy: the result's buffer is freed when the result closes.
+            return ((OnnxTensor) result.get(0)).getFloatBuffer();
         } catch (OrtException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("encoder '" + name + "' failed: " + e.getMessage(), e);
         }
     }
 
@@ -186,33 +197,24 @@ public final class OnnxWordEncoder implements WordContextEncoder, AutoCloseable 
             ids[at] = sep;
             mask[at] = 1;
         }
-        long[] shape = {rows, length};
-        try (OnnxTensor inputIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
-             OnnxTensor attention = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
-             OnnxTensor types = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[ids.length]), shape);
-             OrtSession.Result result = session.run(Map.of("input_ids", inputIds, "attention_mask", attention,
-                     "token_type_ids", types))) {
-            FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
-            for (int r = 0; r < rows; r++) {
-                Window window = batch.get(r);
-                float[] vectors = out.get(window.sentence());
-                int piece = r * length + 1;
-                for (int w = 0; w < window.words().size(); w++) {
-                    int count = window.words().get(w).length;
-                    int target = (window.firstWord() + w) * dimension;
-                    for (int p = 0; p < count; p++, piece++) {
-                        int source = piece * dimension;
-                        for (int d = 0; d < dimension; d++) {
-                            vectors[target + d] += hidden.get(source + d);
-                        }
-                    }
+        FloatBuffer hidden = lastHiddenState(ids, mask, rows);
+        for (int r = 0; r < rows; r++) {
+            Window window = batch.get(r);
+            float[] vectors = out.get(window.sentence());
+            int piece = r * length + 1;
+            for (int w = 0; w < window.words().size(); w++) {
+                int count = window.words().get(w).length;
+                int target = (window.firstWord() + w) * dimension;
+                for (int p = 0; p < count; p++, piece++) {
+                    int source = piece * dimension;
                     for (int d = 0; d < dimension; d++) {
-                        vectors[target + d] /= count;
+                        vectors[target + d] += hidden.get(source + d);
                     }
                 }
+                for (int d = 0; d < dimension; d++) {
+                    vectors[target + d] /= count;
+                }
             }
-        } catch (OrtException e) {
-            throw new IllegalStateException("encoder '" + name + "' failed: " + e.getMessage(), e);
         }
     }
 
