@@ -36,7 +36,7 @@ import java.util.Properties;
 
 /** The {@code groot} command line. */
 public final class Groot {
-    private static final String USAGE = """
+    private static final String OVERVIEW = """
             usage: groot <command> [options]
 
             commands:
@@ -65,6 +65,10 @@ public final class Groot {
               bench   throughput of each stage against its own baseline in one run (ratios of medians)
               help    this text
 
+            groot <command> --help prints that command's options alone.
+            """;
+
+    private static final String DEMO_USAGE = """
             demo options (defaults in brackets):
               --data DIR                 labelled data: DIR/{train,valid,test}/seq.in+seq.out, or DIR/train.txt
                                          etc. in CoNLL format [a built-in generated sample]
@@ -91,20 +95,24 @@ public final class Groot {
               --work-dir DIR             keep broker data, state and artifacts here [temporary, deleted]
               --seed N                   random seed [7]
               --report FILE              write the run's HTML report (as groot report does) before stopping
+            """;
 
-            %s
-            %s
+    private static final String REPORT_USAGE = """
             report options: --bootstrap-servers, --schema-registry (required), --artifacts DIR (for the rank
               comparison), --model, --topic-prefix, --k, --reward, --recent N (feedback events scored) [500],
               --out FILE [groot-report.html]
+            """;
 
+    private static final String BENCH_USAGE = """
             bench options: --data DIR [the built-in sample] --texts N [2000] --repeats N [3]
               --warmup N (runs first, not counted: the JIT compiles Kafka's paths for about 30 s) [2]
               --join-records N (requests the join stage replays, cycling through the texts) [40000]
               --join-partitions N (the join stage's partitions, and stream threads on each side) [1]
               --stages inference,join,training [all] --kafka KEY=VALUE (both sides) --out FILE [bench.json]
               --encoder none|minilm|minilm-q|bge-small (the labeler's pretrained encoder) [minilm]
+            """;
 
+    private static final String STATUS_USAGE = """
             status options:
               --bootstrap-servers HOSTS  the Kafka cluster (required; the demo prints its own)
               --schema-registry URL      Confluent-API registry, to list model versions [versions not shown]
@@ -114,7 +122,9 @@ public final class Groot {
               --topic-prefix P           prefix of every topic name [groot.]
               --kafka KEY=VALUE          extra Kafka client setting, repeatable
               --json                     print JSON instead of the table
+            """;
 
+    private static final String BENCH_QUALITY_USAGE = """
             bench-quality options:
               --data DIR                 labelled data, as for demo (required)
               --reward NAME              objective and reported reward [f0.5]
@@ -141,14 +151,33 @@ public final class Groot {
               --seed N                   random seed [42]
               --seeds N                  repeat with seeds seed..seed+N-1; report mean and std per metric [1]
               --out FILE                 where the JSON goes [bench-quality.json]
-            """.formatted(StreamsCommand.USAGE, ReplayCommand.USAGE, ServiceCommands.USAGE);
+            """;
+
+    /** Each command's options, in the order the full usage lists them. */
+    static final Map<String, String> USAGE_BY_COMMAND = usageByCommand();
+
+    private static Map<String, String> usageByCommand() {
+        Map<String, String> usage = new LinkedHashMap<>();
+        usage.put("demo", DEMO_USAGE);
+        usage.put("streams", StreamsCommand.USAGE);
+        usage.put("replay", ReplayCommand.USAGE);
+        usage.putAll(ServiceCommands.USAGE_BY_COMMAND);
+        usage.put("report", REPORT_USAGE);
+        usage.put("bench", BENCH_USAGE);
+        usage.put("status", STATUS_USAGE);
+        usage.put("bench-quality", BENCH_QUALITY_USAGE);
+        return java.util.Collections.unmodifiableMap(usage);
+    }
+
+    private static final String USAGE = OVERVIEW + "\n" + String.join("\n", USAGE_BY_COMMAND.values());
 
     private Groot() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
-            System.out.print(USAGE);
+        String help = helpFor(args);
+        if (help != null) {
+            System.out.print(help);
             return;
         }
         try {
@@ -173,6 +202,32 @@ public final class Groot {
             System.exit(2);
         }
         System.exit(0);
+    }
+
+    private static boolean isHelp(String arg) {
+        return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
+    }
+
+    /**
+     * The usage asked for, or null: all of it for no arguments, {@code help}, {@code --help} or {@code -h}; one
+     * command's for {@code groot help CMD} or {@code --help}/{@code -h} anywhere after the command (an unknown
+     * command gets all of it).
+     */
+    static String helpFor(String[] args) {
+        if (args.length == 0 || (isHelp(args[0]) && args.length == 1)) {
+            return USAGE;
+        }
+        String command;
+        if (args[0].equals("help")) {
+            command = args[1];
+        } else if (Arrays.stream(args, 1, args.length).anyMatch(arg -> arg.equals("--help") || arg.equals("-h"))) {
+            command = args[0];
+        } else {
+            return null;
+        }
+        String usage = USAGE_BY_COMMAND.get(command);
+        return usage == null ? USAGE : "usage: groot " + command + (command.equals("replay") ? " evaluate|retrain" : "")
+                + " [options]\n\n" + usage;
     }
 
     private static boolean parseBoolean(String option, String value) {

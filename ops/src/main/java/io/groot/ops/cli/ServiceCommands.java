@@ -23,6 +23,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -31,25 +32,65 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code groot init-model} (version 1 from labelled data) and {@code groot trainer} (the streaming trainer).
  */
 final class ServiceCommands {
-    static final String USAGE = """
-            dev-cluster options: --work-dir DIR [temporary] --port N [free]: an embedded broker and schema registry
-              on 127.0.0.1 for local multi-process trials, until stopped
-
-            topics, init-model and trainer options (all take --bootstrap-servers, --kafka KEY=VALUE, --topic-prefix):
-              topics      --partitions N [2] --replication N [1]
-              init-model  --schema-registry URL --artifacts DIR --data DIR [--model slots] [--sentences N: the
-                          first N training sentences, default a tenth, at most 1000] [--epochs N 4] [--seed N 7]
-                          [--encoder none|minilm|minilm-q|bge-small: the frozen pretrained encoder, minilm]
-              trainer     --schema-registry URL --artifacts DIR [--model slots] [--examples-per-version N 256]
-                          [--max-wait-ms N 30000] [--epochs N 2] [--learning-rate X 0.001] [--seed N 42]
-                          [--tau X 0.1] [--alpha X 0] [--lambda X 0.5] (GROOT loss) [--max-staleness N 10:
-                          contrast sets from versions more than N behind the serving one are dropped, counted]
-                          [--metrics-port N: Prometheus endpoint, off by default] [--metrics-host H 127.0.0.1]
-                          [--gate-metric f0.5: what the gate judges by, a reward or span-f1 (corpus span F1)]
-              rollback    --schema-registry URL --artifacts DIR --to-version N [--model slots] [--reason TEXT]
-                          (the artifact is checked before the pin is published; the pin goes out under the
-                          trainer's transactional id, fencing it, so it needs the trainer's ACLs)
+    private static final String COMMON = """
+              --bootstrap-servers HOSTS  the Kafka cluster (required)
+              --kafka KEY=VALUE          extra Kafka client setting, repeatable
+              --topic-prefix P           prefix of every topic name [groot.]
             """;
+
+    /** The options of dev-cluster, topics, init-model, trainer and rollback, by command. */
+    static final Map<String, String> USAGE_BY_COMMAND = Map.of(
+            "dev-cluster", """
+            dev-cluster options: an embedded broker and schema registry on 127.0.0.1 for local multi-process
+            trials, until stopped (prints the --bootstrap-servers and --schema-registry to use)
+              --work-dir DIR             keep broker data and schemas here [temporary, deleted]
+              --port N                   the broker's port [free]
+            """,
+            "topics", """
+            topics options:
+            """ + COMMON + """
+              --partitions N             partitions of texts, candidates, rewards [2]
+              --replication N            replication factor [1]
+            """,
+            "init-model", """
+            init-model options:
+            """ + COMMON + """
+              --schema-registry URL      Confluent-API schema registry (required)
+              --artifacts DIR            model artifact store (required)
+              --data DIR                 labelled data, as for demo (required)
+              --model NAME               model name [slots]
+              --sentences N              the first N training sentences [a tenth, at most 1000]
+              --epochs N                 maximum-likelihood epochs [4]
+              --seed N                   random seed [7]
+              --encoder NAME             none, minilm, minilm-q or bge-small: the frozen pretrained encoder [minilm]
+            """,
+            "trainer", """
+            trainer options:
+            """ + COMMON + """
+              --schema-registry URL      Confluent-API schema registry (required)
+              --artifacts DIR            model artifact store (required)
+              --model NAME               model name [slots]
+              --examples-per-version N   contrast sets per trained version [256]
+              --max-wait-ms N            train a version once the oldest waiting set is this old, with
+                                         fewer sets [30000]
+              --epochs N --learning-rate X --seed N   training [2, 0.001, 42]
+              --tau X --alpha X --lambda X   GROOT loss [0.1, 0, 0.5]
+              --max-staleness N          contrast sets from versions more than N behind the serving one are
+                                         dropped, counted [10]
+              --metrics-port N           Prometheus endpoint [off]
+              --metrics-host H           its address [127.0.0.1]
+              --gate-metric NAME         what the gate judges by: a reward or span-f1 (corpus span F1) [f0.5]
+            """,
+            "rollback", """
+            rollback options: the artifact is checked before the pin is published; the pin goes out under the
+            trainer's transactional id, fencing it, so it needs the trainer's ACLs
+            """ + COMMON + """
+              --schema-registry URL      Confluent-API schema registry (required)
+              --artifacts DIR            model artifact store (required)
+              --to-version N             the version to pin (required)
+              --model NAME               model name [slots]
+              --reason TEXT              recorded with the pin
+            """);
 
     private ServiceCommands() {
     }
