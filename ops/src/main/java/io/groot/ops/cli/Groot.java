@@ -79,8 +79,9 @@ public final class Groot {
               --seed-sentences N         labelled sentences for the initial maximum-likelihood version
                                          [a tenth of the training split, at most 1000]
               --initial-epochs N         epochs of that initial training [4]
-              --encoder NAME             none, minilm, minilm-q or bge-small: version 1's frozen pretrained encoder, whose
-                                         word vectors join words, shape and characters [minilm]
+              --encoder NAME             version 1's frozen pretrained encoder, whose word vectors join words, shape
+                                         and characters: none, minilm-layers (all-MiniLM-L6-v2, the mean of its
+                                         six layers), minilm (its last layer), minilm-q or bge-small [minilm-layers]
               --max-texts N              most texts streamed through the loop [20000]
               --examples-per-version N   contrast sets per trained version [texts / 5, at least 64]
               --min-versions N           stop after N versions trained on feedback [2]
@@ -109,7 +110,8 @@ public final class Groot {
               --join-records N (requests the join stage replays, cycling through the texts) [40000]
               --join-partitions N (the join stage's partitions, and stream threads on each side) [1]
               --stages inference,join,training [all] --kafka KEY=VALUE (both sides) --out FILE [bench.json]
-              --encoder none|minilm|minilm-q|bge-small (the labeler's pretrained encoder) [minilm]
+              --encoder none|minilm-layers|minilm|minilm-q|bge-small (the labeler's pretrained encoder)
+              [minilm-layers]
             """;
 
     private static final String STATUS_USAGE = """
@@ -128,8 +130,10 @@ public final class Groot {
             bench-quality options:
               --data DIR                 labelled data, as for demo (required)
               --reward NAME              objective and reported reward [f0.5]
-              --encoder NAME             none, minilm, minilm-q or bge-small: the frozen pretrained encoder whose word
-                                         vectors join the BiLSTM input beside words, shape and characters [minilm]
+              --encoder NAME             the frozen pretrained encoder whose word vectors join the BiLSTM input
+                                         beside words, shape and characters: none, minilm-layers (all-MiniLM-L6-v2,
+                                         the mean of its six layers), minilm (its last layer), minilm-q or
+                                         bge-small [minilm-layers]
               --k N                      candidates per sentence [4]
               --training-candidates N    candidates per training sentence in GROOT rounds [k]
               --nll-epochs N             maximum-likelihood epochs of the baseline, best on valid kept [12]

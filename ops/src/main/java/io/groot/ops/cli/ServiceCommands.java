@@ -62,7 +62,8 @@ final class ServiceCommands {
               --sentences N              the first N training sentences [a tenth, at most 1000]
               --epochs N                 maximum-likelihood epochs [4]
               --seed N                   random seed [7]
-              --encoder NAME             none, minilm, minilm-q or bge-small: the frozen pretrained encoder [minilm]
+              --encoder NAME             the frozen pretrained encoder: none, minilm-layers, minilm, minilm-q or
+                                         bge-small (groot demo --help says what they are) [minilm-layers]
             """,
             "trainer", """
             trainer options:

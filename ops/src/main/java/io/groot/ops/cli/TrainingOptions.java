@@ -27,10 +27,10 @@ final class TrainingOptions {
      * vectors do not depend on batch-mates, the quantized model's do). The library's {@code LabelerConfig.defaults()}
      * has none: an embedding application opts in.
      */
-    static final String DEFAULT_ENCODER = ContextEncoders.MINILM;
+    static final String DEFAULT_ENCODER = ContextEncoders.MINILM_LAYERS;
 
     /**
-     * The labeler's architecture for a first version: the defaults with {@code --encoder none|minilm|minilm-q}, the
+     * The labeler's architecture for a first version: the defaults with {@code --encoder none|minilm-layers|minilm|...}, the
      * frozen pretrained encoder whose word vectors join the BiLSTM input. Later versions keep their base's.
      */
     static LabelerConfig architecture(Arguments a) {

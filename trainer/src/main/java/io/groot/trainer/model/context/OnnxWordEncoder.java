@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class OnnxWordEncoder implements WordContextEncoder, AutoCloseable {
     /** Pieces per window, [CLS] and [SEP] excluded. */
     static final int WINDOW_PIECES = 254;
+    static final String LAST_HIDDEN_STATE = "last_hidden_state";
     private static final int BATCH_ROWS = 8;
     private static final int MAX_CACHED_WORDS = 200_000;
 
@@ -45,11 +46,22 @@ public final class OnnxWordEncoder implements WordContextEncoder, AutoCloseable 
     private final long sep;
     private final long unknown;
     private final Map<String, long[]> piecesByWord = new ConcurrentHashMap<>();
+    private final List<String> layers;
 
     OnnxWordEncoder(String name, byte[] model, InputStream tokenizerJson, int dimension) throws IOException {
+        this(name, model, tokenizerJson, dimension, List.of());
+    }
+
+    /**
+     * @param layers the graph's tensors whose mean is each piece's vector (inner layers of the encoder), or empty for
+     *               its {@code last_hidden_state}
+     */
+    OnnxWordEncoder(String name, byte[] model, InputStream tokenizerJson, int dimension, List<String> layers)
+            throws IOException {
         this.name = name;
         this.sha256 = Sha256.hex(model);
         this.dimension = dimension;
+        this.layers = List.copyOf(layers);
         this.tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson,
                 Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
         this.cls = singleId("[CLS]");
@@ -64,7 +76,9 @@ public final class OnnxWordEncoder implements WordContextEncoder, AutoCloseable 
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            session = environment.createSession(model, options);
+            session = environment.createSession(
+                    layers.isEmpty() ? model : OnnxGraphOutputs.withOutputs(model,
+                            layers.stream().filter(layer -> !layer.equals(LAST_HIDDEN_STATE)).toList()), options);
         } catch (OrtException e) {
             throw new IOException("could not load the ONNX model of encoder '" + name + "': " + e.getMessage(), e);
         }
@@ -155,7 +169,7 @@ public final class OnnxWordEncoder implements WordContextEncoder, AutoCloseable 
         ids[ids.length - 1] = sep;
         long[] mask = new long[ids.length];
         java.util.Arrays.fill(mask, 1);
-        FloatBuffer hidden = lastHiddenState(ids, mask, 1);
+        FloatBuffer hidden = hiddenState(ids, mask, 1);
         float[][] states = new float[pieces.length][dimension];
         for (int p = 0; p < pieces.length; p++) {
             hidden.position((p + 1) * dimension);
@@ -164,16 +178,32 @@ public final class OnnxWordEncoder implements WordContextEncoder, AutoCloseable 
         return states;
     }
 
-    /** The model's last_hidden_state, [rows, length, dimension] flattened, for the given ids and mask. */
-    private FloatBuffer lastHiddenState(long[] ids, long[] mask, int rows) {
+    /**
+     * The model's last_hidden_state, or the mean of the configured layers, [rows, length, dimension] flattened, for
+     * the given ids and mask.
+     */
+    private FloatBuffer hiddenState(long[] ids, long[] mask, int rows) {
         long[] shape = {rows, ids.length / rows};
         try (OnnxTensor inputIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
              OnnxTensor attention = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
              OnnxTensor types = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[ids.length]), shape);
              OrtSession.Result result = session.run(Map.of("input_ids", inputIds, "attention_mask", attention,
                      "token_type_ids", types))) {
-            // A copy: the result's buffer is freed when the result closes.
-            return ((OnnxTensor) result.get(0)).getFloatBuffer();
+            // Copies: the result's buffers are freed when the result closes.
+            if (layers.isEmpty()) {
+                return ((OnnxTensor) result.get(0)).getFloatBuffer();
+            }
+            float[] mean = new float[ids.length * dimension];
+            for (String layer : layers) {
+                FloatBuffer values = ((OnnxTensor) result.get(layer).orElseThrow()).getFloatBuffer();
+                for (int i = 0; i < mean.length; i++) {
+                    mean[i] += values.get(i);
+                }
+            }
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] /= layers.size();
+            }
+            return FloatBuffer.wrap(mean);
         } catch (OrtException e) {
             throw new IllegalStateException("encoder '" + name + "' failed: " + e.getMessage(), e);
         }
@@ -197,7 +227,7 @@ public final class OnnxWordEncoder implements WordContextEncoder, AutoCloseable 
             ids[at] = sep;
             mask[at] = 1;
         }
-        FloatBuffer hidden = lastHiddenState(ids, mask, rows);
+        FloatBuffer hidden = hiddenState(ids, mask, rows);
         for (int r = 0; r < rows; r++) {
             Window window = batch.get(r);
             float[] vectors = out.get(window.sentence());
