@@ -403,8 +403,11 @@ public final class Groot {
                 a.number("duplicate-rate", d.duplicateRate()), a.integer("seed", (int) d.seed()),
                 TrainingOptions.architecture(a));
         a.requireAllUsed();
-        Map<String, Object> result = new ContinuousLearningDemo(options, embeddedRegistry(options), System.err,
-                report == null ? null : Path.of(report)).run();
-        System.out.println(new ObjectMapper().writeValueAsString(result));
+        // A signal stops the run in order (Streams closed before the broker); the hook holds the JVM until then.
+        try (Shutdown shutdown = Shutdown.hook("groot-demo-shutdown", Duration.ofSeconds(90))) {
+            Map<String, Object> result = new ContinuousLearningDemo(options, embeddedRegistry(options), System.err,
+                    report == null ? null : Path.of(report)).stopOn(shutdown.stopping()).run();
+            System.out.println(new ObjectMapper().writeValueAsString(result));
+        }
     }
 }

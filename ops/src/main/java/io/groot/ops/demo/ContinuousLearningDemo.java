@@ -15,6 +15,7 @@ import io.groot.schemas.serde.GrootSerdes;
 import io.groot.streams.GrootStreamsApp;
 import io.groot.streams.LoopConfig;
 import io.groot.streams.accounting.Accounting;
+import io.groot.streams.accounting.AccountingReader;
 import io.groot.streams.accounting.LoopAccount;
 import io.groot.trainer.artifact.LocalArtifactStore;
 import io.groot.trainer.data.LabelledCorpus;
@@ -37,6 +38,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The whole loop on one machine: a broker (embedded unless one is given), an initial maximum-likelihood version,
@@ -48,6 +51,7 @@ public final class ContinuousLearningDemo {
     private final SchemaRegistry registry;
     private final Path report;
     private final PrintStream progress;
+    private CountDownLatch stop = new CountDownLatch(1);
 
     /** @param registry shared by every component of the run (the embedded default is in-memory) */
     public ContinuousLearningDemo(DemoOptions options, SchemaRegistry registry, PrintStream progress) {
@@ -60,6 +64,15 @@ public final class ContinuousLearningDemo {
         this.registry = registry;
         this.progress = progress;
         this.report = report;
+    }
+
+    /**
+     * Stops the run early, closing everything in order (Kafka Streams before the broker), once {@code signal} is
+     * counted down: a SIGTERM or Ctrl-C through the command's shutdown hook.
+     */
+    public ContinuousLearningDemo stopOn(CountDownLatch signal) {
+        this.stop = signal;
+        return this;
     }
 
     public Map<String, Object> run() throws Exception {
@@ -98,6 +111,16 @@ public final class ContinuousLearningDemo {
             ModelVersion initial = InitialModel.publishIfAbsent(client, topics, serdes, artifacts,
                     options.modelName(), corpus, seed, options.architecture(), options.initialEpochs(), (int) options.seed(),
                     progress);
+            // An earlier run's books, when the work dir holds one: this run's counts are what it adds to them.
+            LoopAccount books = AccountingReader.read(client,
+                    GrootStreamsApp.defaultApplicationId(options.modelName()), Duration.ofSeconds(30));
+            LoopAccount before = books.get(Accounting.TEXTS_RECEIVED) > 0 ? books : null;
+            if (before != null) {
+                progress.printf(Locale.ROOT, "this work dir holds an earlier run (books: %d texts, %d rewards "
+                                + "received); this run starts the stream over under new request ids, so nothing is "
+                                + "trained twice, and counts what it adds%n",
+                        before.get(Accounting.TEXTS_RECEIVED), before.get(Accounting.REWARDS_RECEIVED));
+            }
 
             try (GrootStreamsApp app = new GrootStreamsApp(client, GrootStreamsApp.defaultApplicationId(options.modelName()),
                     work.resolve("streams-state"), 1, options.partitions(), topics, serdes, artifacts, loop);
@@ -115,9 +138,27 @@ public final class ContinuousLearningDemo {
                 daemon(monitor, "groot-monitor");
                 Thread feeder = daemon(() -> feed(stream, feedback, monitor, began), "groot-feeder");
                 boolean done = awaitDone(began, feeder, feedback, monitor, stream.size());
+                boolean stopped = stop.getCount() == 0;
+                if (stopped) {
+                    progress.println("stopping on a signal: closing the feeder, the trainer, Kafka Streams, then the "
+                            + (broker != null ? "embedded broker" : "clients") + "; run again with the same "
+                            + "--work-dir to go on from this state");
+                }
+                if (!stopped) {
+                    // Records an earlier run left unprocessed may still be flowing; wait so the counts match the books.
+                    monitor.awaitQuiet(Duration.ofSeconds(3), Duration.ofSeconds(30));
+                }
                 Map<String, Object> result = result(began, done, feedback, monitor, app, trainerConfig);
-                result.put("evaluation", evaluate(corpus, artifacts, initial, monitor));
-                if (report != null) {
+                if (stopped) {
+                    result.put("stopped", "signal");
+                }
+                if (before != null) {
+                    result.put("accountingBefore", before.counts());
+                }
+                if (!stopped) {
+                    result.put("evaluation", evaluate(corpus, artifacts, initial, monitor));
+                }
+                if (report != null && !stopped) {
                     Files.writeString(report, LoopReport.html(LoopReport.collect(client, topics, serdes,
                             options.modelName(), artifacts, options.beamWidth(), RewardFunction.parse(options.reward()),
                             500)));
@@ -208,7 +249,7 @@ public final class ContinuousLearningDemo {
         long deadline = began + Duration.ofSeconds(options.maxSeconds()).toNanos();
         long startVersion = monitor.servingVersion();
         long nextReport = 0;
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && stop.getCount() > 0) {
             boolean fed = !feeder.isAlive();
             // Done when every text has candidates, all feedback has joined (or was dead-lettered), enough
             // versions were trained on it, and texts were served by one of them (the hot swap happened).
@@ -223,7 +264,7 @@ public final class ContinuousLearningDemo {
                 report(began, feedback, monitor, texts);
                 nextReport = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             }
-            Thread.sleep(200);
+            stop.await(200, TimeUnit.MILLISECONDS);
         }
         report(began, feedback, monitor, texts);
         return false;

@@ -99,6 +99,28 @@ public final class LoopMonitor implements Runnable, AutoCloseable {
         }
     }
 
+    /**
+     * Waits until nothing new was counted for {@code quiet} (at most {@code max}): the loop has written what it
+     * will, so the counts and the books, written in the same transactions, can be compared.
+     */
+    public void awaitQuiet(Duration quiet, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        long last = total();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline && System.nanoTime() - quietSince < quiet.toNanos()) {
+            Thread.sleep(100);
+            long now = total();
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            }
+        }
+    }
+
+    private long total() {
+        return candidates.get() + contrastSets.get() + batches.get() + deadLetters.get() + versions.size();
+    }
+
     public long candidates() {
         return candidates.get();
     }
