@@ -13,6 +13,7 @@ import io.groot.trainer.artifact.ArtifactStore;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -93,6 +94,15 @@ public final class GrootStreamsApp implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100); // low latency unless told otherwise
+        String inFlight = ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION;
+        if (!clientConfig.containsKey(inFlight) && !clientConfig.containsKey(StreamsConfig.producerPrefix(inFlight))) {
+            // One produce request in flight per connection: under transactions v2 a transaction's first batch to a
+            // partition is often refused with CONCURRENT_TRANSACTIONS (the last commit's markers are still being
+            // written), and a batch pipelined behind it then reaches the broker first; the broker refuses that one
+            // as OutOfOrderSequence (KAFKA-18202) and logs it at ERROR. Both are retried, so nothing is lost, but
+            // with one request in flight the later batch waits for the first instead.
+            props.put(StreamsConfig.producerPrefix(inFlight), 1);
+        }
         boolean sessionTimeoutSet = Stream.of("", StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX)
                 .anyMatch(prefix -> clientConfig.containsKey(prefix + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
         if (!sessionTimeoutSet) {
