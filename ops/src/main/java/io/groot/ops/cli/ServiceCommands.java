@@ -51,6 +51,8 @@ final class ServiceCommands {
             """ + COMMON + """
               --partitions N             partitions of texts, candidates, rewards [2]
               --replication N            replication factor [1]
+              --schema-registry URL      also register every topic's value schema there (<topic>-value), so
+                                         producers in any language can look them up [not registered]
             """,
             "init-model", """
             init-model options:
@@ -123,9 +125,16 @@ final class ServiceCommands {
         Topics topics = Topics.withPrefix(a.string("topic-prefix", "groot."));
         int partitions = a.integer("partitions", 2);
         short replication = (short) a.integer("replication", 1);
+        String registry = a.string("schema-registry", null);
         a.requireAllUsed();
         TopicSetup.ensureTopics(client, topics, partitions, replication);
         System.out.println("topics ready: " + topics.all());
+        if (registry != null) {
+            try (RestSchemaRegistry schemas = new RestSchemaRegistry(registry)) {
+                System.out.println("value schemas registered (subject=id): "
+                        + new GrootSerdes(schemas).registerValueSchemas(topics));
+            }
+        }
     }
 
     static void initModel(Arguments a) throws Exception {

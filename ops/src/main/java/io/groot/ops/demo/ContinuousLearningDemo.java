@@ -104,6 +104,7 @@ public final class ContinuousLearningDemo {
             Topics topics = Topics.withPrefix(options.topicPrefix());
             TopicSetup.ensureTopics(client, topics, options.partitions(), (short) 1);
             GrootSerdes serdes = new GrootSerdes(registry);
+            serdes.registerValueSchemas(topics);
             LocalArtifactStore artifacts = new LocalArtifactStore(work.resolve("artifacts"));
             LoopConfig loop = loopConfig(options);
             TrainerConfig trainerConfig = trainerConfig(options, stream.size());

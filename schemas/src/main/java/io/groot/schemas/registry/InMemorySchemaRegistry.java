@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The embedded default: a registry inside the process, with the same id and compatibility semantics as a
@@ -22,7 +23,7 @@ import java.util.Map;
  * With a journal file ({@link #persistentAt}) its registrations survive restarts, so records written by an earlier
  * run stay readable.
  */
-public final class InMemorySchemaRegistry implements SchemaRegistry {
+public final class InMemorySchemaRegistry implements BrowsableSchemaRegistry {
     private static final ObjectMapper JSON = new ObjectMapper();
     private Path journal;
     private final Map<Integer, Schema> schemasById = new HashMap<>();
@@ -98,6 +99,49 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
     @Override
     public synchronized boolean isCompatible(String subject, Schema schema) {
         return levelOf(subject).incompatibility(schema, versionsBySubject.getOrDefault(subject, List.of())) == null;
+    }
+
+    @Override
+    public synchronized List<String> subjects() {
+        return versionsBySubject.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey)
+                .sorted().toList();
+    }
+
+    @Override
+    public synchronized List<Integer> versions(String subject) {
+        int count = registered(subject).size();
+        return java.util.stream.IntStream.rangeClosed(1, count).boxed().toList();
+    }
+
+    @Override
+    public synchronized SubjectVersion version(String subject, int version) {
+        List<Schema> versions = registered(subject);
+        int number = version == LATEST ? versions.size() : version;
+        if (number < 1 || number > versions.size()) {
+            throw new UnknownVersionException(subject, version);
+        }
+        Schema schema = versions.get(number - 1);
+        return new SubjectVersion(subject, number, idsBySchema.get(schema), schema);
+    }
+
+    @Override
+    public synchronized Optional<SubjectVersion> lookup(String subject, Schema schema) {
+        int index = versionsBySubject.getOrDefault(subject, List.of()).indexOf(schema);
+        return index < 0 ? Optional.empty()
+                : Optional.of(new SubjectVersion(subject, index + 1, idsBySchema.get(schema), schema));
+    }
+
+    @Override
+    public synchronized CompatibilityLevel compatibility(String subject) {
+        return subject == null ? defaultLevel : levelOf(subject);
+    }
+
+    private List<Schema> registered(String subject) {
+        List<Schema> versions = versionsBySubject.getOrDefault(subject, List.of());
+        if (versions.isEmpty()) {
+            throw new UnknownSubjectException(subject);
+        }
+        return versions;
     }
 
     /** Replaying registrations in order gives every schema its old id back. */

@@ -2,6 +2,7 @@ package io.groot.schemas.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -18,9 +19,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Serves a {@link SchemaRegistry} over the part of the Confluent REST API that {@link RestSchemaRegistry} calls,
- * so that other processes (a second streams instance, {@code groot status}) share the ids of an embedded registry.
- * It listens on loopback only: it is the embedded default's companion, not a replacement for a real registry.
+ * Serves a {@link SchemaRegistry} over the Confluent REST API, so that other processes (a second streams instance,
+ * {@code groot status}, a Python or kcat producer) share the ids of an embedded registry: registration, schemas by
+ * id, compatibility checks and settings, and for a {@link BrowsableSchemaRegistry} the read side that serializers,
+ * kcat and the Confluent CLI call ({@code GET /subjects}, {@code /subjects/{s}/versions[/{v}|/latest[/schema]]},
+ * {@code POST /subjects/{s}} lookups, {@code GET /config[/{s}]}, {@code GET /schemas/types}). It listens on loopback
+ * only: it is the embedded default's companion, not a replacement for a real registry.
  */
 public final class SchemaRegistryServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,6 +33,12 @@ public final class SchemaRegistryServer implements AutoCloseable {
     private static final Pattern SCHEMA_BY_ID = Pattern.compile("/schemas/ids/(\\d+)");
     private static final Pattern CONFIG = Pattern.compile("/config/([^/]+)");
     private static final Pattern COMPATIBILITY = Pattern.compile("/compatibility/subjects/([^/]+)/versions/latest");
+    private static final Pattern SUBJECTS = Pattern.compile("/subjects/?");
+    private static final Pattern VERSIONS = Pattern.compile("/subjects/([^/]+)/versions/?");
+    private static final Pattern VERSION = Pattern.compile("/subjects/([^/]+)/versions/(latest|-1|\\d+)(/schema)?");
+    private static final Pattern LOOKUP = Pattern.compile("/subjects/([^/]+)/?");
+    private static final Pattern GLOBAL_CONFIG = Pattern.compile("/config/?");
+    private static final Pattern TYPES = Pattern.compile("/schemas/types/?");
 
     private final SchemaRegistry registry;
     private final HttpServer server;
@@ -75,9 +85,20 @@ public final class SchemaRegistryServer implements AutoCloseable {
                 } else if (method.equals("POST") && (m = COMPATIBILITY.matcher(path)).matches()) {
                     boolean compatible = registry.isCompatible(decode(m.group(1)), schemaIn(exchange));
                     respond(exchange, 200, JSON.createObjectNode().put("is_compatible", compatible));
+                } else if (method.equals("GET") && TYPES.matcher(path).matches()) {
+                    respond(exchange, 200, JSON.createArrayNode().add("AVRO"));
+                } else if (method.equals("GET") && path.equals("/")) {
+                    respond(exchange, 200, JSON.createObjectNode());
+                } else if (registry instanceof BrowsableSchemaRegistry browsable && browse(exchange, method, path,
+                        browsable)) {
+                    return;
                 } else {
                     respond(exchange, 404, error(404, "no such endpoint: " + method + " " + path));
                 }
+            } catch (BrowsableSchemaRegistry.UnknownSubjectException e) {
+                respond(exchange, 404, error(40401, e.getMessage()));
+            } catch (BrowsableSchemaRegistry.UnknownVersionException e) {
+                respond(exchange, 404, error(40402, e.getMessage()));
             } catch (IncompatibleSchemaException e) {
                 respond(exchange, 409, error(409, e.getMessage()));
             } catch (UnknownSchemaException e) {
@@ -86,6 +107,49 @@ public final class SchemaRegistryServer implements AutoCloseable {
                 respond(exchange, 422, error(42201, e.toString()));
             }
         }
+    }
+
+    /** The read side of the API; false if no endpoint of it matches. */
+    private static boolean browse(HttpExchange exchange, String method, String path, BrowsableSchemaRegistry registry)
+            throws IOException {
+        Matcher m;
+        if (method.equals("GET") && SUBJECTS.matcher(path).matches()) {
+            ArrayNode subjects = JSON.createArrayNode();
+            registry.subjects().forEach(subjects::add);
+            respond(exchange, 200, subjects);
+        } else if (method.equals("GET") && (m = VERSIONS.matcher(path)).matches()) {
+            ArrayNode versions = JSON.createArrayNode();
+            registry.versions(decode(m.group(1))).forEach(versions::add);
+            respond(exchange, 200, versions);
+        } else if (method.equals("GET") && (m = VERSION.matcher(path)).matches()) {
+            String v = m.group(2);
+            BrowsableSchemaRegistry.SubjectVersion version = registry.version(decode(m.group(1)),
+                    v.equals("latest") ? BrowsableSchemaRegistry.LATEST : Integer.parseInt(v));
+            respond(exchange, 200, m.group(3) != null ? JSON.readTree(version.schema().toString()) : describe(version));
+        } else if (method.equals("POST") && (m = LOOKUP.matcher(path)).matches()) {
+            String subject = decode(m.group(1));
+            registry.versions(subject);  // an unknown subject is 40401, as in Confluent's registry
+            var found = registry.lookup(subject, schemaIn(exchange));
+            if (found.isPresent()) {
+                respond(exchange, 200, describe(found.get()));
+            } else {
+                respond(exchange, 404, error(40403, "schema not found under subject '" + subject + "'"));
+            }
+        } else if (method.equals("GET") && GLOBAL_CONFIG.matcher(path).matches()) {
+            respond(exchange, 200, JSON.createObjectNode().put("compatibilityLevel",
+                    registry.compatibility(null).name()));
+        } else if (method.equals("GET") && (m = CONFIG.matcher(path)).matches()) {
+            respond(exchange, 200, JSON.createObjectNode().put("compatibilityLevel",
+                    registry.compatibility(decode(m.group(1))).name()));
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    private static ObjectNode describe(BrowsableSchemaRegistry.SubjectVersion version) {
+        return JSON.createObjectNode().put("subject", version.subject()).put("version", version.version())
+                .put("id", version.id()).put("schema", version.schema().toString());
     }
 
     private static Schema schemaIn(HttpExchange exchange) throws IOException {
@@ -100,7 +164,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
         return JSON.createObjectNode().put("error_code", code).put("message", message);
     }
 
-    private static void respond(HttpExchange exchange, int status, ObjectNode body) throws IOException {
+    private static void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(body);
         exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
         exchange.sendResponseHeaders(status, bytes.length);

@@ -34,6 +34,26 @@ public final class GrootSerdes {
         this.pendingRecords = new AvroSerde<>(registry, PendingRecord.class);
     }
 
+    /**
+     * Registers the value schema of every topic (subject {@code <topic>-value}), inputs included, so that a
+     * producer in another language can look them up before it writes: {@code groot topics} does it.
+     *
+     * @return the schema id by subject
+     */
+    public java.util.Map<String, Integer> registerValueSchemas(io.groot.schemas.Topics topics) {
+        java.util.Map<String, Integer> ids = new java.util.LinkedHashMap<>();
+        java.util.Map<String, org.apache.avro.Schema> schemas = java.util.Map.of(
+                topics.texts(), TextEvent.getClassSchema(), topics.candidates(), CandidateSet.getClassSchema(),
+                topics.rewards(), RewardEvent.getClassSchema(), topics.trainingBatches(),
+                TrainingBatch.getClassSchema(), topics.modelVersions(), ModelVersion.getClassSchema(),
+                topics.deadLetters(), DeadLetter.getClassSchema());
+        for (String topic : topics.all()) {
+            String subject = SchemaRegistry.valueSubject(topic);
+            ids.put(subject, registry.register(subject, schemas.get(topic)));
+        }
+        return ids;
+    }
+
     public SchemaRegistry registry() {
         return registry;
     }
