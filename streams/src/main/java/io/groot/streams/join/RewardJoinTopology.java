@@ -18,6 +18,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 import java.time.Duration;
@@ -28,12 +29,15 @@ import java.time.Duration;
  * <p>Rewards are validated and de-duplicated by event id; candidates and rewards of the same request id then meet
  * in {@link RewardJoiner} (either may come first), which applies GROOT's correction to produce contrast sets,
  * applies the {@link FeedbackPolicy} where several events join the same candidates, and accounts for every record
- * it cannot join. Contrast sets are batched by size or time. The candidates and rewards
- * topics must be co-partitioned (same partition count, keyed by request id).
+ * it cannot join. Contrast sets are batched by size or time. The candidates and rewards topics must have the same
+ * partition count and be keyed by request id; rewards are re-partitioned by that key, whatever partitioner wrote
+ * them.
  */
 public final class RewardJoinTopology {
     public static final String SEEN_REWARD_EVENTS_STORE = "seen-reward-event-ids";
     public static final String PENDING_CONTRAST_SETS_STORE = "pending-contrast-sets";
+    /** The internal topic (suffix) that re-partitions rewards by request id. */
+    public static final String REWARDS_BY_REQUEST = "rewards-by-request";
 
     private RewardJoinTopology() {
     }
@@ -61,8 +65,15 @@ public final class RewardJoinTopology {
                     Serdes.String(), Serdes.Long()));
         }
 
+        // Rewards go through an internal topic partitioned by request id with Java's partitioner, the one Kafka
+        // Streams writes the candidates with: a producer using another partitioner (librdkafka's CRC32, the
+        // default of Python, Go, .NET clients and kcat) would otherwise put a reward in another partition than its
+        // candidates, where it never joins. Texts need nothing: candidates are written by this application.
+        KStream<String, byte[]> rewards = builder.stream(topics.rewards(),
+                        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("rewards"))
+                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(REWARDS_BY_REQUEST));
         KStream<String, JoinInput> feedback = DeadLetters.split(
-                builder.stream(topics.rewards(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("rewards"))
+                rewards
                         .processValues(() -> new RewardValidator(serdes.rewards(), serving, dedupMemory),
                                 Named.as("validate-rewards"), SEEN_REWARD_EVENTS_STORE, Accounting.REWARDS_STORE),
                 "rewards", topics.deadLetters(), deadLetters);
