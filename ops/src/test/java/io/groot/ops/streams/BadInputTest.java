@@ -58,6 +58,8 @@ class BadInputTest {
             text(loop, expected, reasons, "t-empty", loop.text("t-empty", List.of(), t), "empty-text", t);
             text(loop, expected, reasons, "t-long", loop.text("t-long", Collections.nCopies(17, "fly"), t),
                     "oversized-text", t);
+            text(loop, expected, reasons, "t-mismatch", loop.text("someone-else", TOKENS, t), "key-mismatch", t);
+            text(loop, expected, reasons, "t-null", null, "tombstone", t);
             byte[] keyless = loop.text("t-keyless", TOKENS, t);
             loop.send(loop.topics.texts(), null, keyless, t);
 
@@ -77,6 +79,9 @@ class BadInputTest {
             reward(loop, expected, reasons, "r-both", feedback(loop, "r", "both", REFERENCE,
                     List.of(new CandidateReward(1, 0.5))), "ambiguous-feedback", t);
             reward(loop, expected, reasons, "r-none", feedback(loop, "r", "none", null, null), "empty-feedback", t);
+            reward(loop, expected, reasons, "r-mismatch", feedback(loop, "someone-else", "mismatch", REFERENCE, null),
+                    "key-mismatch", t);
+            reward(loop, expected, reasons, "r-null", null, "tombstone", t);
             loop.send(loop.topics.rewards(), null, feedback(loop, "r", "keyless", REFERENCE, null), t);
             loop.flush();
 
@@ -87,7 +92,7 @@ class BadInputTest {
 
             LoopAccount books = loop.awaitAccount("the good feedback joined and batched",
                     a -> a.get(Accounting.REWARDS_JOINED) == 1 && a.get(Accounting.CONTRAST_SETS_BATCHED) == 1
-                            && a.rewardsPending() == 0 && a.get(Accounting.TEXTS_RECEIVED) == 7,
+                            && a.rewardsPending() == 0 && a.get(Accounting.TEXTS_RECEIVED) == 9,
                     Duration.ofSeconds(60));
             List<ContrastSet> trained = loop.trainingBatches().stream()
                     .flatMap(b -> b.getContrastSets().stream()).toList();
@@ -116,8 +121,8 @@ class BadInputTest {
             assertEquals(List.of("missing-key", "missing-key"), keylessReasons);
 
             assertEquals(0, books.textsAwaitingInference());
-            assertEquals(5, books.get(Accounting.TEXTS_DEAD_LETTERED));
-            assertEquals(10, books.get(Accounting.REWARDS_DEAD_LETTERED));
+            assertEquals(7, books.get(Accounting.TEXTS_DEAD_LETTERED));
+            assertEquals(12, books.get(Accounting.REWARDS_DEAD_LETTERED));
             assertEquals(2, books.get("rewards.dead-lettered.invalid-reward"));
 
             // groot status counts the dead-letter topic by the reasons in the headers: as the books do.
@@ -145,7 +150,7 @@ class BadInputTest {
                                String name, byte[] bytes, String reason, long time) {
         expected.put(name, bytes);
         reasons.put(name, reason);
-        boolean parses = !name.equals("r-garbage") && !name.equals("r-schema");
+        boolean parses = !name.equals("r-garbage") && !name.equals("r-schema") && !name.equals("r-null");
         loop.send(loop.topics.rewards(), parses ? "r" : name, bytes, time);
     }
 
@@ -165,6 +170,9 @@ class BadInputTest {
     }
 
     private static byte[] bytes(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
         byte[] out = new byte[buffer.remaining()];
         buffer.duplicate().get(out);
         return out;

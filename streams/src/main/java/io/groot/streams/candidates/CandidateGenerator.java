@@ -119,11 +119,21 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
             reject(record, "missing-key", "texts must be keyed by request id: feedback is matched on the key");
             return;
         }
+        if (record.value() == null) {
+            reject(record, "tombstone", "a null value (a tombstone) is not a text");
+            return;
+        }
         TextEvent text;
         try {
             text = texts.deserialize(source.map(RecordMetadata::topic).orElse(""), record.value());
         } catch (RuntimeException e) {
             reject(record, DeadLetters.unreadableReason(e), e.getMessage());
+            return;
+        }
+        if (text != null && !record.key().equals(text.getRequestId())) {
+            // Feedback is matched on the key; a value that names another request is a producer bug.
+            reject(record, "key-mismatch", "key '" + record.key() + "' is not the text's request id '"
+                    + text.getRequestId() + "'");
             return;
         }
         if (text == null || text.getTokens().isEmpty()) {

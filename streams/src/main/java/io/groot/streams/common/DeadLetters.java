@@ -7,6 +7,7 @@ import io.groot.schemas.TopicOffset;
 import io.groot.schemas.registry.SchemaRegistryUnavailableException;
 import io.groot.schemas.registry.UnknownSchemaException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -35,6 +36,12 @@ public final class DeadLetters {
                 .map(m -> new TopicOffset(m.topic(), m.partition(), m.offset())).orElse(null));
     }
 
+    /** As above, for a record that may have come through a repartition topic ({@link SourceOffsets}). */
+    private static DeadLetter of(byte[] original, String reason, String error,
+                                 org.apache.kafka.common.header.Headers headers, Optional<RecordMetadata> read) {
+        return DeadLetterRecords.of(original, reason, error, SourceOffsets.of(headers, read).orElse(null));
+    }
+
     /**
      * The dead-letter reason for a record that could not be read. Anything else (a schema registry that cannot be
      * reached, say) is rethrown: the record is retried after recovery, not dead-lettered.
@@ -55,7 +62,7 @@ public final class DeadLetters {
     /** Forwards {@code record} (raw input bytes) as a dead letter with the reason, also in its headers. */
     public static <V> void forward(FixedKeyProcessorContext<String, Routed<V>> context,
                                    FixedKeyRecord<String, byte[]> record, String reason, String error) {
-        DeadLetter letter = of(record.value(), reason, error, context.recordMetadata());
+        DeadLetter letter = of(record.value(), reason, error, record.headers(), context.recordMetadata());
         DeadLetterHeaders.annotate(record.headers(), letter);
         context.forward(record.withValue(Routed.dead(letter)));
     }
@@ -63,7 +70,7 @@ public final class DeadLetters {
     /** As above, for processors that may change keys. */
     public static <V> void forward(ProcessorContext<String, Routed<V>> context, Record<String, byte[]> record,
                                    String reason, String error) {
-        DeadLetter letter = of(record.value(), reason, error, context.recordMetadata());
+        DeadLetter letter = of(record.value(), reason, error, record.headers(), context.recordMetadata());
         DeadLetterHeaders.annotate(record.headers(), letter);
         context.forward(record.withValue(Routed.dead(letter)));
     }
@@ -74,7 +81,9 @@ public final class DeadLetters {
         Map<String, KStream<String, Routed<V>>> branches = routed.split(Named.as(name + "-"))
                 .branch((key, value) -> value.isDead(), Branched.as("dead"))
                 .defaultBranch(Branched.as("ok"));
-        branches.get(name + "-dead").mapValues(Routed::deadLetter, Named.as(name + "-dead-letter"))
+        // A dead letter keeps the key its record was written with, null included (see SourceOffsets.NULL_KEY).
+        branches.get(name + "-dead").map((key, value) -> KeyValue.pair(SourceOffsets.originalKey(key),
+                        value.deadLetter()), Named.as(name + "-dead-letter"))
                 .to(topic, produced);
         return branches.get(name + "-ok").mapValues(Routed::value, Named.as(name + "-value"));
     }

@@ -8,6 +8,7 @@ import io.groot.schemas.serde.TrainingBatchEncoder;
 import io.groot.streams.LoopConfig;
 import io.groot.streams.accounting.Accounting;
 import io.groot.streams.common.DeadLetters;
+import io.groot.streams.common.SourceOffsets;
 import io.groot.streams.serving.ServingModel;
 import io.groot.trainer.groot.ContrastSetBuilder;
 import io.groot.trainer.groot.Corrector;
@@ -71,6 +72,7 @@ public final class RewardJoinTopology {
         // candidates, where it never joins. Texts need nothing: candidates are written by this application.
         KStream<String, byte[]> rewards = builder.stream(topics.rewards(),
                         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("rewards"))
+                .process(SourceOffsets::<byte[]>stamper, Named.as("stamp-reward-source"))
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(REWARDS_BY_REQUEST));
         KStream<String, JoinInput> feedback = DeadLetters.split(
                 rewards

@@ -12,6 +12,7 @@ import io.groot.schemas.state.PendingRecord;
 import io.groot.streams.accounting.Accounting;
 import io.groot.streams.common.Buffers;
 import io.groot.streams.common.DeadLetters;
+import io.groot.streams.common.SourceOffsets;
 import io.groot.streams.common.Routed;
 import io.groot.streams.common.SortableKeys;
 import io.groot.trainer.groot.ContrastSetBuilder;
@@ -109,8 +110,8 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
 
     @Override
     public void process(Record<String, JoinInput> record) {
-        TopicOffset source = context.recordMetadata()
-                .map(m -> new TopicOffset(m.topic(), m.partition(), m.offset())).orElse(null);
+        // Rewards come through the repartition topic: their stamp names the record the user wrote.
+        TopicOffset source = SourceOffsets.of(record.headers(), context.recordMetadata()).orElse(null);
         PendingRecord pending = new PendingRecord(record.timestamp(), source,
                 ByteBuffer.wrap(record.value().original()), 0);
         if (record.value().isFeedback()) {

@@ -5,6 +5,7 @@ import io.groot.schemas.RewardEvent;
 import io.groot.schemas.serde.AvroSerde;
 import io.groot.streams.accounting.Accounting;
 import io.groot.streams.common.DeadLetters;
+import io.groot.streams.common.SourceOffsets;
 import io.groot.streams.common.Routed;
 import io.groot.streams.serving.ServingModel;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -51,8 +52,12 @@ final class RewardValidator implements FixedKeyProcessor<String, byte[], Routed<
     public void process(FixedKeyRecord<String, byte[]> record) {
         accounting.add(Accounting.REWARDS_RECEIVED);
         Optional<RecordMetadata> source = context.recordMetadata();
-        if (record.key() == null) {
+        if (record.key() == null || record.key().equals(SourceOffsets.NULL_KEY)) {
             reject(record, "missing-key", "rewards must be keyed by request id, like their texts");
+            return;
+        }
+        if (record.value() == null) {
+            reject(record, "tombstone", "a null value (a tombstone) is not a reward");
             return;
         }
         RewardEvent reward;
@@ -60,6 +65,12 @@ final class RewardValidator implements FixedKeyProcessor<String, byte[], Routed<
             reward = rewards.deserialize(source.map(RecordMetadata::topic).orElse(""), record.value());
         } catch (RuntimeException e) {
             reject(record, DeadLetters.unreadableReason(e), e.getMessage());
+            return;
+        }
+        if (!record.key().equals(reward.getRequestId())) {
+            // The key routes the reward to its candidates; a value that names another request is a producer bug.
+            reject(record, "key-mismatch", "key '" + record.key() + "' is not the reward's request id '"
+                    + reward.getRequestId() + "'");
             return;
         }
         Problem problem = problemWith(reward);
