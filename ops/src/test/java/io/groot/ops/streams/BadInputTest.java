@@ -60,6 +60,12 @@ class BadInputTest {
                     "oversized-text", t);
             text(loop, expected, reasons, "t-mismatch", loop.text("someone-else", TOKENS, t), "key-mismatch", t);
             text(loop, expected, reasons, "t-null", null, "tombstone", t);
+            text(loop, expected, reasons, "t-blank", loop.text("t-blank", List.of("fly", ""), t), "empty-token", t);
+            text(loop, expected, reasons, "t-bigtoken", loop.text("t-bigtoken", List.of("x".repeat(400_000)), t),
+                    "oversized-token", t);
+            text(loop, expected, reasons, "t-bigtext", loop.serdes.texts().serialize(loop.topics.texts(),
+                    io.groot.schemas.TextEvent.newBuilder().setRequestId("t-bigtext").setText("y".repeat(600_000))
+                            .setTokens(TOKENS).setEventTime(Instant.ofEpochMilli(t)).build()), "oversized-text", t);
             byte[] keyless = loop.text("t-keyless", TOKENS, t);
             loop.send(loop.topics.texts(), null, keyless, t);
 
@@ -92,7 +98,7 @@ class BadInputTest {
 
             LoopAccount books = loop.awaitAccount("the good feedback joined and batched",
                     a -> a.get(Accounting.REWARDS_JOINED) == 1 && a.get(Accounting.CONTRAST_SETS_BATCHED) == 1
-                            && a.rewardsPending() == 0 && a.get(Accounting.TEXTS_RECEIVED) == 9,
+                            && a.rewardsPending() == 0 && a.get(Accounting.TEXTS_RECEIVED) == 12,
                     Duration.ofSeconds(60));
             List<ContrastSet> trained = loop.trainingBatches().stream()
                     .flatMap(b -> b.getContrastSets().stream()).toList();
@@ -121,7 +127,7 @@ class BadInputTest {
             assertEquals(List.of("missing-key", "missing-key"), keylessReasons);
 
             assertEquals(0, books.textsAwaitingInference());
-            assertEquals(7, books.get(Accounting.TEXTS_DEAD_LETTERED));
+            assertEquals(10, books.get(Accounting.TEXTS_DEAD_LETTERED));
             assertEquals(12, books.get(Accounting.REWARDS_DEAD_LETTERED));
             assertEquals(2, books.get("rewards.dead-lettered.invalid-reward"));
 

@@ -59,6 +59,8 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
     private final String modelName;
     private final int beamWidth;
     private final int maxTokens;
+    /** Longest token accepted: far beyond any word, URL or hashtag, far below a pasted blob. */
+    static final int MAX_TOKEN_CHARS = 256;
     private final int batch;
     private final Duration maxWait;
     private final int pipeline;
@@ -110,6 +112,30 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
                 now -> tick());
     }
 
+    /**
+     * "reason: error" for a text whose fields are out of bounds, or null. The bounds keep one record from costing
+     * the encoder, the stores and the training batches far more than a text of {@code maxTokens} words can.
+     */
+    private String tokenProblem(TextEvent text) {
+        List<String> tokens = text.getTokens();
+        for (int i = 0; i < tokens.size(); i++) {
+            String token = tokens.get(i);
+            if (token.isBlank()) {
+                return "empty-token: token " + i + " is empty or blank";
+            }
+            if (token.length() > MAX_TOKEN_CHARS) {
+                return "oversized-token: token " + i + " has " + token.length() + " characters, the limit is "
+                        + MAX_TOKEN_CHARS;
+            }
+        }
+        long limit = (long) maxTokens * (MAX_TOKEN_CHARS + 1);
+        if (text.getText().length() > limit) {
+            return "oversized-text: the text field has " + text.getText().length() + " characters, the limit is "
+                    + limit + " (--max-tokens words of at most " + MAX_TOKEN_CHARS + ")";
+        }
+        return null;
+    }
+
     @Override
     public void process(Record<String, byte[]> record) {
         forwardReady();
@@ -142,6 +168,11 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
         }
         if (text.getTokens().size() > maxTokens) {
             reject(record, "oversized-text", text.getTokens().size() + " tokens, the limit is " + maxTokens);
+            return;
+        }
+        String problem = tokenProblem(text);
+        if (problem != null) {
+            reject(record, problem.substring(0, problem.indexOf(':')), problem.substring(problem.indexOf(':') + 2));
             return;
         }
         TopicOffset from = source.map(m -> new TopicOffset(m.topic(), m.partition(), m.offset())).orElse(null);
