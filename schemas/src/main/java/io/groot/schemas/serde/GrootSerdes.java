@@ -6,9 +6,14 @@ import io.groot.schemas.DeadLetter;
 import io.groot.schemas.ModelVersion;
 import io.groot.schemas.RewardEvent;
 import io.groot.schemas.TextEvent;
+import io.groot.schemas.Topics;
 import io.groot.schemas.TrainingBatch;
 import io.groot.schemas.registry.SchemaRegistry;
 import io.groot.schemas.state.PendingRecord;
+import org.apache.avro.Schema;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** One wire-format serde per topic value type, all backed by the same registry. Keys are UTF-8 strings. */
 public final class GrootSerdes {
@@ -40,9 +45,9 @@ public final class GrootSerdes {
      *
      * @return the schema id by subject
      */
-    public java.util.Map<String, Integer> registerValueSchemas(io.groot.schemas.Topics topics) {
-        java.util.Map<String, Integer> ids = new java.util.LinkedHashMap<>();
-        java.util.Map<String, org.apache.avro.Schema> schemas = java.util.Map.of(
+    public Map<String, Integer> registerValueSchemas(Topics topics) {
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        Map<String, Schema> schemas = Map.of(
                 topics.texts(), TextEvent.getClassSchema(), topics.candidates(), CandidateSet.getClassSchema(),
                 topics.rewards(), RewardEvent.getClassSchema(), topics.trainingBatches(),
                 TrainingBatch.getClassSchema(), topics.modelVersions(), ModelVersion.getClassSchema(),
