@@ -23,11 +23,15 @@ import java.util.Objects;
  *                       that its stream thread goes on reading and committing while the model works; 0 runs the
  *                       model on the stream thread
  * @param feedbackPolicy what trains when several feedback events join the same candidates
+ * @param idleExpiry     a join task that has read nothing for this long (wall clock) lets its stream time run on
+ *                       with the wall clock, so that what waits on an idle partition still expires, at most
+ *                       window + grace after it came; {@link Duration#ZERO} keeps strict stream time (a replay
+ *                       that may stall longer than this should)
  */
 public record LoopConfig(String modelName, int beamWidth, int maxTokens, Duration rewardWindow, Duration grace,
                          String rewardFunction, int maxCorrections, int batchSize, Duration batchMaxWait,
                          int inferenceBatch, Duration inferenceWait, int inferencePipeline,
-                         FeedbackPolicy feedbackPolicy) {
+                         FeedbackPolicy feedbackPolicy, Duration idleExpiry) {
 
     public static final int DEFAULT_INFERENCE_BATCH = 32;
     public static final Duration DEFAULT_INFERENCE_WAIT = Duration.ofMillis(20);
@@ -42,14 +46,17 @@ public record LoopConfig(String modelName, int beamWidth, int maxTokens, Duratio
             throw new IllegalArgumentException("inference batch must be at least 1 and pipeline depth at least 0");
         }
         Objects.requireNonNull(feedbackPolicy, "feedbackPolicy");
+        if (idleExpiry.isNegative()) {
+            throw new IllegalArgumentException("idle expiry must not be negative");
+        }
     }
 
-    /** With the default inference batching (32 texts or 20 ms) and first-wins feedback. */
+    /** With the default inference batching (32 texts or 20 ms), first-wins feedback and idle expiry after the grace. */
     public LoopConfig(String modelName, int beamWidth, int maxTokens, Duration rewardWindow, Duration grace,
                       String rewardFunction, int maxCorrections, int batchSize, Duration batchMaxWait) {
         this(modelName, beamWidth, maxTokens, rewardWindow, grace, rewardFunction, maxCorrections, batchSize,
                 batchMaxWait, DEFAULT_INFERENCE_BATCH, DEFAULT_INFERENCE_WAIT, DEFAULT_INFERENCE_PIPELINE,
-                FeedbackPolicy.FIRST_WINS);
+                FeedbackPolicy.FIRST_WINS, grace);
     }
 
     public static LoopConfig defaults(String modelName) {
@@ -59,16 +66,21 @@ public record LoopConfig(String modelName, int beamWidth, int maxTokens, Duratio
 
     public LoopConfig withInferenceBatching(int texts, Duration wait) {
         return new LoopConfig(modelName, beamWidth, maxTokens, rewardWindow, grace, rewardFunction, maxCorrections,
-                batchSize, batchMaxWait, texts, wait, inferencePipeline, feedbackPolicy);
+                batchSize, batchMaxWait, texts, wait, inferencePipeline, feedbackPolicy, idleExpiry);
     }
 
     public LoopConfig withInferencePipeline(int batches) {
         return new LoopConfig(modelName, beamWidth, maxTokens, rewardWindow, grace, rewardFunction, maxCorrections,
-                batchSize, batchMaxWait, inferenceBatch, inferenceWait, batches, feedbackPolicy);
+                batchSize, batchMaxWait, inferenceBatch, inferenceWait, batches, feedbackPolicy, idleExpiry);
     }
 
     public LoopConfig withFeedbackPolicy(FeedbackPolicy policy) {
         return new LoopConfig(modelName, beamWidth, maxTokens, rewardWindow, grace, rewardFunction, maxCorrections,
-                batchSize, batchMaxWait, inferenceBatch, inferenceWait, inferencePipeline, policy);
+                batchSize, batchMaxWait, inferenceBatch, inferenceWait, inferencePipeline, policy, idleExpiry);
+    }
+
+    public LoopConfig withIdleExpiry(Duration after) {
+        return new LoopConfig(modelName, beamWidth, maxTokens, rewardWindow, grace, rewardFunction, maxCorrections,
+                batchSize, batchMaxWait, inferenceBatch, inferenceWait, inferencePipeline, feedbackPolicy, after);
     }
 }

@@ -291,6 +291,36 @@ class LoopTopologyTest {
     }
 
     @Test
+    void onAnIdlePartitionWhatWaitsExpiresByTheWallClockAfterTheIdleTime() {
+        sendText("c", TOKENS, T0);
+        sendReward("ghost", "e", REFERENCE, T0);
+        driver.advanceWallClockTime(Duration.ofMinutes(2));
+        assertEquals(1, account().rewardsPending(), "idle 1 min: time runs on, but not yet window + grace");
+        assertEquals(1, account().candidatesAwaiting());
+        assertTrue(deadLetters.isEmpty());
+
+        driver.advanceWallClockTime(Duration.ofMinutes(5));
+        DeadLetter letter = deadLetters.readValue();
+        assertEquals("unknown-request", letter.getReason());
+        assertEquals(topics.rewards(), letter.getSourceTopic());
+        LoopAccount account = account();
+        assertEquals(0, account.rewardsPending(), account.counts().toString());
+        assertEquals(1, account.get(Accounting.CANDIDATES_EXPIRED));
+        assertEquals(0, account.candidatesAwaiting());
+    }
+
+    @Test
+    void withoutIdleExpiryOnlyStreamTimeExpires(@TempDir Path other) {
+        drive(config(1, 0).withIdleExpiry(Duration.ZERO), "strict-stream-time-test", other);
+        sendReward("ghost", "e", REFERENCE, T0);
+        driver.advanceWallClockTime(Duration.ofHours(2));
+        assertEquals(1, account().rewardsPending());
+        assertTrue(deadLetters.isEmpty());
+        sendText("tick", TOKENS, T0.plus(Duration.ofMinutes(7)));
+        assertEquals("unknown-request", deadLetters.readValue().getReason());
+    }
+
+    @Test
     void feedbackAfterItsCandidatesExpiredIsDeadLetteredAtOnce() {
         sendText("r", TOKENS, T0);
         sendText("tick", TOKENS, T0.plus(Duration.ofMinutes(7)));

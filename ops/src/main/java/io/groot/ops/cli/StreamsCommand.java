@@ -46,6 +46,10 @@ final class StreamsCommand {
               --max-tokens N             longer texts are dead-lettered [128]
               --window-ms N              feedback joins candidates whose time is within N ms [3600000]
               --grace-ms N               out-of-order records are accepted this late [300000]
+              --idle-expiry-ms N         a join task that read nothing for N ms (wall clock) lets its time
+                                         run on with the clock, so that rewards and candidates waiting on an
+                                         idle partition expire too; 0 = stream time only, for replays that
+                                         may pause [the grace]
               --feedback-policy P        several feedback events for the same candidates: first-wins trains
                                          the first at once; last-wins and sum (scalar rewards added) train
                                          when the candidates' window + grace has passed [first-wins]
@@ -86,6 +90,7 @@ final class StreamsCommand {
                         Duration.ofMillis(a.longNumber("inference-wait-ms", d.inferenceWait().toMillis())))
                 .withInferencePipeline(a.integer("inference-pipeline", d.inferencePipeline()))
                 .withFeedbackPolicy(FeedbackPolicy.parse(a.string("feedback-policy", d.feedbackPolicy().label())));
+        config = config.withIdleExpiry(Duration.ofMillis(a.longNumber("idle-expiry-ms", config.grace().toMillis())));
         String applicationId = a.string("application-id", GrootStreamsApp.defaultApplicationId(config.modelName()));
         Topics topics = Topics.withPrefix(a.string("topic-prefix", "groot."));
         Properties client = clientConfig(a);

@@ -6,6 +6,7 @@ import io.groot.schemas.serde.GrootSerdes;
 import io.groot.streams.accounting.Accounting;
 import io.groot.streams.accounting.AccountingReader;
 import io.groot.streams.accounting.LoopAccount;
+import io.groot.streams.join.JoinBacklog;
 import io.groot.trainer.service.ModelVersionLog;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -15,12 +16,14 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,12 +40,14 @@ import java.util.concurrent.TimeoutException;
  *                   with each version, so this counts the batches it holds for the next one as well as those it has
  *                   not read
  * @param versions   the model's version records, oldest first (empty without a schema registry to read them)
+ * @param backlog    what waits in the join, and since when (record time)
+ * @param readAt     when the status was read: the backlog's ages are taken from it
  * @param deadLetterTopic the dead-letter topic by reason, from every writer: the streams application (whose books
  *                   count its own), the trainer, the connectors
  */
-public record LoopStatus(String applicationId, String modelName, LoopAccount account, Map<String, Long> lag,
-                         Map<String, Long> trainerLag, List<ModelVersion> versions,
-                         DeadLetterCount deadLetterTopic) {
+public record LoopStatus(String applicationId, String modelName, LoopAccount account, JoinBacklog backlog,
+                         Instant readAt, Map<String, Long> lag, Map<String, Long> trainerLag,
+                         List<ModelVersion> versions, DeadLetterCount deadLetterTopic) {
 
     /**
      * @param trainerGroup the trainer's consumer group
@@ -52,13 +57,14 @@ public record LoopStatus(String applicationId, String modelName, LoopAccount acc
                                   String modelName, GrootSerdes serdes, Duration timeout)
             throws ExecutionException, InterruptedException, TimeoutException {
         LoopAccount account = AccountingReader.read(client, applicationId, timeout);
+        JoinBacklog backlog = JoinBacklog.read(client, applicationId, timeout);
         Map<String, Long> lag = consumerLag(client, applicationId, List.of(topics.texts(), topics.candidates(),
                 topics.rewards()), timeout);
         Map<String, Long> trainerLag = consumerLag(client, trainerGroup, List.of(topics.trainingBatches()), timeout);
         List<ModelVersion> versions = serdes == null ? List.of()
                 : ModelVersionLog.readAll(client, topics.modelVersions(), serdes.modelVersions()).stream()
                 .filter(v -> v.getModelName().equals(modelName)).toList();
-        return new LoopStatus(applicationId, modelName, account, lag, trainerLag, versions,
+        return new LoopStatus(applicationId, modelName, account, backlog, Instant.now(), lag, trainerLag, versions,
                 DeadLetterCount.read(client, topics.deadLetters(), timeout, timeout));
     }
 
@@ -125,6 +131,11 @@ public record LoopStatus(String applicationId, String modelName, LoopAccount acc
         json.put("textsAwaitingInference", account.textsAwaitingInference());
         json.put("rewardsPending", account.rewardsPending());
         json.put("candidatesAwaitingFeedback", account.candidatesAwaiting());
+        json.put("rewardsWaitingForCandidates", backlog.rewardsWaiting());
+        json.put("oldestWaitingRewardAgeMs", backlog.oldestRewardAge(readAt).map(Duration::toMillis).orElse(null));
+        json.put("candidatesWaitingForFeedback", backlog.candidatesWaiting());
+        json.put("oldestWaitingCandidatesAgeMs",
+                backlog.oldestCandidatesAge(readAt).map(Duration::toMillis).orElse(null));
         json.put("lag", lag);
         json.put("trainerLag", trainerLag);
         json.put("deadLetterTopic", deadLetterTopic.byReason());
@@ -147,11 +158,13 @@ public record LoopStatus(String applicationId, String modelName, LoopAccount acc
         out.append(String.format(Locale.ROOT, "  awaiting inference %d%n", account.textsAwaitingInference()));
         line(out, "rewards", "received", Accounting.REWARDS_RECEIVED, "joined", Accounting.REWARDS_JOINED,
                 "duplicate", Accounting.REWARDS_DUPLICATE);
-        out.append(String.format(Locale.ROOT, "  dead letters %d  pending %d%n",
-                account.get(Accounting.REWARDS_DEAD_LETTERED), account.rewardsPending()));
+        out.append(String.format(Locale.ROOT, "  dead letters %d  pending %d  waiting for candidates %d%s%n",
+                account.get(Accounting.REWARDS_DEAD_LETTERED), account.rewardsPending(), backlog.rewardsWaiting(),
+                oldest(backlog.oldestRewardAge(readAt))));
         line(out, "candidates", "received", Accounting.CANDIDATES_RECEIVED, "joined", Accounting.CANDIDATES_JOINED,
                 "expired", Accounting.CANDIDATES_EXPIRED);
-        out.append(String.format(Locale.ROOT, "  awaiting feedback %d%n", account.candidatesAwaiting()));
+        out.append(String.format(Locale.ROOT, "  awaiting feedback %d%s%n", account.candidatesAwaiting(),
+                oldest(backlog.oldestCandidatesAge(readAt))));
         out.append(String.format(Locale.ROOT, "%-11s %d contrast sets, %d in %d training batches%n", "training",
                 account.get(Accounting.CONTRAST_SETS), account.get(Accounting.CONTRAST_SETS_BATCHED),
                 account.get(Accounting.BATCHES)));
@@ -166,6 +179,12 @@ public record LoopStatus(String applicationId, String modelName, LoopAccount acc
                     v.getVersion(), v.getStatus(), v.getServingVersion(), v.getTrainingExamples()));
         }
         return out.toString();
+    }
+
+    /** ", the oldest for 3 min 12 s" (by record time), or nothing when none waits. */
+    private static String oldest(Optional<Duration> age) {
+        return age.map(a -> String.format(Locale.ROOT, ", the oldest for %d min %d s", a.toMinutes(),
+                a.toSecondsPart())).orElse("");
     }
 
     private void line(StringBuilder out, String what, String n1, String c1, String n2, String c2, String n3,

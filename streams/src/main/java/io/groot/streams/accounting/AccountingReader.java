@@ -47,8 +47,8 @@ public final class AccountingReader {
         return new LoopAccount(totals);
     }
 
-    /** The changelogs appear when the application first starts; before that the books are empty. */
-    private static List<String> existing(Properties clientConfig, Duration timeout, String... topics) {
+    /** Those of {@code topics} that exist: changelogs appear when the application first starts. */
+    public static List<String> existing(Properties clientConfig, Duration timeout, String... topics) {
         try (Admin admin = Admin.create(clientConfig)) {
             Set<String> names = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return List.of(topics).stream().filter(names::contains).toList();

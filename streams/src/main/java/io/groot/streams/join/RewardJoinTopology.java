@@ -91,7 +91,7 @@ public final class RewardJoinTopology {
         KStream<String, ContrastSet> contrastSets = DeadLetters.split(
                 candidates.merge(feedback, Named.as("join-inputs"))
                         .process(() -> new RewardJoiner(contrast, config.feedbackPolicy(), serdes.candidates(),
-                                        serdes.rewards(), config.rewardWindow(), config.grace()),
+                                        serdes.rewards(), config.rewardWindow(), config.grace(), config.idleExpiry()),
                                 Named.as("join-feedback"), RewardJoiner.CANDIDATES_STORE, RewardJoiner.FEEDBACK_STORE,
                                 RewardJoiner.HELD_FEEDBACK_STORE,
                                 RewardJoiner.CLOSED_REQUESTS_STORE, RewardJoiner.DEADLINES_STORE,

@@ -46,6 +46,11 @@ import java.util.List;
  * original bytes, as {@code unknown-request} (no candidates seen for the request) or {@code expired-request}
  * (candidates seen, but not within the window). Feedback for a request whose candidates have already expired is
  * dead-lettered at once; that memory is kept for another window + grace.
+ *
+ * <p>Stream time only moves when records come, so on an idle partition nothing would ever expire. After
+ * {@code idleExpiry} of wall-clock time without a record, the task's time runs on with the wall clock from its last
+ * stream time, and what waits expires as it would have had records kept coming. A replay that never pauses that long
+ * decides exactly as stream time alone would.
  */
 final class RewardJoiner implements Processor<String, JoinInput, String, Routed<ContrastSet>> {
     static final String CANDIDATES_STORE = "join-candidates";
@@ -76,6 +81,8 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
     private final AvroSerde<RewardEvent> feedbackSerde;
     private final long windowMs;
     private final long lifetimeMs;
+    private final long idleExpiryMs;
+    private long lastRecordWallMs;
     private ProcessorContext<String, Routed<ContrastSet>> context;
     private KeyValueStore<String, PendingRecord> candidates;
     private KeyValueStore<String, PendingRecord> feedback;
@@ -86,13 +93,14 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
     private Accounting accounting;
 
     RewardJoiner(ContrastSetBuilder builder, FeedbackPolicy policy, AvroSerde<CandidateSet> candidateSerde,
-                 AvroSerde<RewardEvent> feedbackSerde, Duration window, Duration grace) {
+                 AvroSerde<RewardEvent> feedbackSerde, Duration window, Duration grace, Duration idleExpiry) {
         this.builder = builder;
         this.policy = policy;
         this.candidateSerde = candidateSerde;
         this.feedbackSerde = feedbackSerde;
         this.windowMs = window.toMillis();
         this.lifetimeMs = window.plus(grace).toMillis();
+        this.idleExpiryMs = idleExpiry.toMillis();
     }
 
     @Override
@@ -106,10 +114,15 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
         this.heldFeedback = context.getStateStore(HELD_FEEDBACK_STORE);
         this.accounting = Accounting.of(context, Accounting.REWARDS_STORE);
         context.schedule(EXPIRY_CHECK_INTERVAL, PunctuationType.STREAM_TIME, this::expire);
+        lastRecordWallMs = context.currentSystemTimeMs();
+        if (idleExpiryMs > 0) {
+            context.schedule(EXPIRY_CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::expireIfIdle);
+        }
     }
 
     @Override
     public void process(Record<String, JoinInput> record) {
+        lastRecordWallMs = context.currentSystemTimeMs();
         // Rewards come through the repartition topic: their stamp names the record the user wrote.
         TopicOffset source = SourceOffsets.of(record.headers(), context.recordMetadata()).orElse(null);
         PendingRecord pending = new PendingRecord(record.timestamp(), source,
@@ -236,6 +249,15 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
         context.forward(new Record<>(requestId, Routed.ok(contrast), context.currentStreamTimeMs()));
     }
 
+    /** On a partition idle for {@code idleExpiry}: expiry at the stream time plus the wall time it has been idle. */
+    private void expireIfIdle(long wallTime) {
+        long idleMs = wallTime - lastRecordWallMs;
+        long streamTime = context.currentStreamTimeMs();
+        if (idleMs >= idleExpiryMs && streamTime >= 0) {
+            expire(deadline(streamTime, idleMs));
+        }
+    }
+
     private void expire(long streamTime) {
         for (KeyValue<String, Long> due : due(CANDIDATES, streamTime)) {
             String key = storeKeyOf(due.key);
@@ -336,6 +358,14 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
 
     private static String deadlineKey(String kind, long deadline, String storeKey) {
         return kind + "|" + SortableKeys.padded(deadline) + "|" + storeKey;
+    }
+
+    static boolean isFeedbackDeadline(String deadlineKey) {
+        return deadlineKey.startsWith(FEEDBACK + "|");
+    }
+
+    static boolean isCandidatesDeadline(String deadlineKey) {
+        return deadlineKey.startsWith(CANDIDATES + "|");
     }
 
     private static String storeKeyOf(String deadlineKey) {
