@@ -33,11 +33,13 @@ class PythonClientTest {
     private static final int REQUESTS = 40;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static String python() {
+    static String python() {
         return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
     }
 
-    private static JsonNode run(String label, List<String> command, Duration timeout) throws IOException, InterruptedException {
+    /** Runs a client to its end; fails with its output if it fails; returns the JSON of its last line. */
+    static JsonNode run(String label, List<String> command, Duration timeout)
+            throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
         byte[] out = process.getInputStream().readAllBytes();
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -138,8 +138,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             return null;
         }
         int writerId = checkedWriterId(topic, bytes);
-        SpecificDatumReader<T> reader = readersByWriterId.computeIfAbsent(writerId,
-                id -> new SpecificDatumReader<>(registry.schemaById(id), readerSchema));
+        SpecificDatumReader<T> reader = readersByWriterId.computeIfAbsent(writerId, id -> readerOf(id, topic));
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_BYTES,
                     bytes.length - HEADER_BYTES, null);
@@ -152,6 +151,19 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             throw new SerializationException("malformed " + readerSchema.getName() + " (writer schema id " + writerId
                     + ") on topic " + topic + ": " + e, e);
         }
+    }
+
+    /** A reader from the writer schema {@code id}, which must be a version of this serde's record. */
+    private SpecificDatumReader<T> readerOf(int id, String topic) {
+        Schema writerSchema = registry.schemaById(id);
+        boolean sameRecord = writerSchema.getType() == Schema.Type.RECORD
+                && (writerSchema.getFullName().equals(readerSchema.getFullName())
+                || readerSchema.getAliases().contains(writerSchema.getFullName()));
+        if (!sameRecord) {
+            throw new WrongSchemaException("schema id " + id + " is " + writerSchema.getFullName() + ", not "
+                    + readerSchema.getFullName() + " as topic " + topic + " holds");
+        }
+        return new SpecificDatumReader<>(writerSchema, readerSchema);
     }
 
     private String subject(String topic) {

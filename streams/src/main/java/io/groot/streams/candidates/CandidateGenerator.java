@@ -141,8 +141,9 @@ final class CandidateGenerator implements Processor<String, byte[], String, Rout
         forwardReady();
         accounting.add(Accounting.TEXTS_RECEIVED);
         Optional<RecordMetadata> source = context.recordMetadata();
-        if (record.key() == null) {
-            reject(record, "missing-key", "texts must be keyed by request id: feedback is matched on the key");
+        if (record.key() == null || record.key().isEmpty()) {
+            reject(record, "missing-key", "texts must be keyed by request id: feedback is matched on the key (key is "
+                    + (record.key() == null ? "null" : "empty") + ")");
             return;
         }
         if (record.value() == null) {

@@ -6,6 +6,7 @@ import io.groot.schemas.DeadLetterRecords;
 import io.groot.schemas.TopicOffset;
 import io.groot.schemas.registry.SchemaRegistryUnavailableException;
 import io.groot.schemas.registry.UnknownSchemaException;
+import io.groot.schemas.serde.WrongSchemaException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Branched;
@@ -52,6 +53,9 @@ public final class DeadLetters {
         }
         if (e instanceof UnknownSchemaException) {
             return "unknown-schema";
+        }
+        if (e instanceof WrongSchemaException) {
+            return "wrong-schema";
         }
         if (e instanceof SerializationException) {
             return "malformed-record";

@@ -52,8 +52,9 @@ final class RewardValidator implements FixedKeyProcessor<String, byte[], Routed<
     public void process(FixedKeyRecord<String, byte[]> record) {
         accounting.add(Accounting.REWARDS_RECEIVED);
         Optional<RecordMetadata> source = context.recordMetadata();
-        if (record.key() == null || record.key().equals(SourceOffsets.NULL_KEY)) {
-            reject(record, "missing-key", "rewards must be keyed by request id, like their texts");
+        if (record.key() == null || record.key().isEmpty() || record.key().equals(SourceOffsets.NULL_KEY)) {
+            reject(record, "missing-key", "rewards must be keyed by request id, like their texts (key is "
+                    + (record.key() == null || record.key().equals(SourceOffsets.NULL_KEY) ? "null" : "empty") + ")");
             return;
         }
         if (record.value() == null) {
