@@ -67,6 +67,7 @@ public final class OnnxWordEncoder implements WordContextEncoder, AutoCloseable 
         this.cls = singleId("[CLS]");
         this.sep = singleId("[SEP]");
         this.unknown = singleId("[UNK]");
+        CommandLineGuard.check();
         try {
             environment = OrtEnvironment.getEnvironment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
