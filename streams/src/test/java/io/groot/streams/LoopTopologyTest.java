@@ -13,6 +13,7 @@ import io.groot.schemas.registry.InMemorySchemaRegistry;
 import io.groot.schemas.serde.GrootSerdes;
 import io.groot.streams.common.DeadLetters;
 import io.groot.streams.accounting.Accounting;
+import io.groot.streams.common.CpuTimer;
 import io.groot.streams.accounting.LoopAccount;
 import io.groot.streams.join.FeedbackPolicy;
 import io.groot.streams.join.RewardJoinTopology;
@@ -236,6 +237,11 @@ class LoopTopologyTest {
                         && e.getKey().name().equals("records-total")
                         && "rewards.duplicate".equals(e.getKey().tags().get("groot-id")))
                 .mapToDouble(e -> (Double) e.getValue().metricValue()).sum(), "also a Kafka Streams metric");
+        double correctionNs = driver.metrics().entrySet().stream()
+                .filter(e -> e.getKey().group().equals(CpuTimer.GROUP)
+                        && e.getKey().name().equals(RewardJoinTopology.CORRECTION_CPU_METRIC))
+                .mapToDouble(e -> (Double) e.getValue().metricValue()).sum();
+        assertTrue(correctionNs > 0, "the correct step's CPU time, a Kafka Streams metric: " + correctionNs);
     }
 
     @Test

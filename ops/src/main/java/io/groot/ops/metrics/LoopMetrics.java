@@ -3,6 +3,8 @@ package io.groot.ops.metrics;
 import io.groot.schemas.ModelVersion;
 import io.groot.streams.GrootStreamsApp;
 import io.groot.streams.accounting.Accounting;
+import io.groot.streams.common.CpuTimer;
+import io.groot.streams.join.RewardJoinTopology;
 import io.groot.streams.accounting.LoopAccount;
 import io.groot.streams.serving.ModelVersionWatcher;
 import io.groot.trainer.service.VersionTraining;
@@ -33,6 +35,7 @@ import java.util.function.ToDoubleFunction;
  *       {@code groot_rewards_pending}, {@code groot_candidates_awaiting} derived from them;</li>
  *   <li>the serving and latest model versions, the latest version's training loss, gate reward and staleness
  *       (versions between the one it trained from and the oldest of its sets' candidates);</li>
+ *   <li>{@code groot_join_correction_cpu_seconds_total}: CPU the join spent in GROOT's correct step;</li>
  *   <li>{@code groot_freshness_seconds{quantile}}: reward-to-serving latency of the serving version (from the time
  *       its feedback was given to the swap that made it serve);</li>
  *   <li>JVM memory, GC, threads and CPU.</li>
@@ -65,6 +68,13 @@ public final class LoopMetrics implements AutoCloseable {
                 .description("valid first-seen feedback still waiting for its candidates").register(registry);
         Gauge.builder("groot.candidates.awaiting", books, b -> b.get().candidatesAwaiting()).strongReference(true)
                 .description("candidate sets inside their window with no feedback yet").register(registry);
+        KafkaStreams streams = app.streams();
+        FunctionCounter.builder("groot.join.correction.cpu.seconds", streams, s -> s.metrics().entrySet().stream()
+                        .filter(e -> e.getKey().group().equals(CpuTimer.GROUP)
+                                && e.getKey().name().equals(RewardJoinTopology.CORRECTION_CPU_METRIC))
+                        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum() / 1e9)
+                .description("thread CPU time the join spent scoring and correcting candidates (GROOT's correct step)")
+                .register(registry);
         ModelVersionWatcher watcher = app.watcher();
         Gauge.builder("groot.serving.version", app, a -> a.serving().version().orElse(-1))
                 .tag("model", modelName).register(registry);

@@ -79,6 +79,7 @@ class LoopMetricsTest {
                 String body = scrapeWithBooks(endpoint);
                 assertEquals(5.0, value(body, "groot_books\\{counter=\"texts.received\"\\}"));
                 assertEquals(1.0, value(body, "groot_books\\{counter=\"rewards.joined\"\\}"));
+                assertTrue(value(body, "groot_join_correction_cpu_seconds_total") > 0, "the correct step's CPU");
                 assertEquals(4.0, value(body, "groot_candidates_awaiting"));
                 assertEquals(1.0, value(body, "groot_serving_version\\{model=\"slots\"\\}"));
                 assertTrue(body.matches("(?s).*kafka_stream_groot_records_total\\{[^}]*groot_id=\""

@@ -39,6 +39,11 @@ public final class RewardJoinTopology {
     public static final String PENDING_CONTRAST_SETS_STORE = "pending-contrast-sets";
     /** The internal topic (suffix) that re-partitions rewards by request id. */
     public static final String REWARDS_BY_REQUEST = "rewards-by-request";
+    /**
+     * Thread CPU time (ns) the join spends scoring and correcting candidates into contrast sets (GROOT's correct
+     * step), a Kafka Streams metric of group {@link io.groot.streams.common.CpuTimer#GROUP}.
+     */
+    public static final String CORRECTION_CPU_METRIC = "correction-cpu-ns-total";
 
     private RewardJoinTopology() {
     }

@@ -11,6 +11,7 @@ import io.groot.schemas.serde.AvroSerde;
 import io.groot.schemas.state.PendingRecord;
 import io.groot.streams.accounting.Accounting;
 import io.groot.streams.common.Buffers;
+import io.groot.streams.common.CpuTimer;
 import io.groot.streams.common.DeadLetters;
 import io.groot.streams.common.SourceOffsets;
 import io.groot.streams.common.Routed;
@@ -91,6 +92,7 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
     private KeyValueStore<String, Long> joins;
     private KeyValueStore<String, PendingRecord> heldFeedback;
     private Accounting accounting;
+    private CpuTimer correctionCpu;
 
     RewardJoiner(ContrastSetBuilder builder, FeedbackPolicy policy, AvroSerde<CandidateSet> candidateSerde,
                  AvroSerde<RewardEvent> feedbackSerde, Duration window, Duration grace, Duration idleExpiry) {
@@ -113,6 +115,7 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
         this.joins = context.getStateStore(JOINS_STORE);
         this.heldFeedback = context.getStateStore(HELD_FEEDBACK_STORE);
         this.accounting = Accounting.of(context, Accounting.REWARDS_STORE);
+        this.correctionCpu = CpuTimer.of(context, RewardJoinTopology.CORRECTION_CPU_METRIC);
         context.schedule(EXPIRY_CHECK_INTERVAL, PunctuationType.STREAM_TIME, this::expire);
         lastRecordWallMs = context.currentSystemTimeMs();
         if (idleExpiryMs > 0) {
@@ -232,10 +235,13 @@ final class RewardJoiner implements Processor<String, JoinInput, String, Routed<
     /** GROOT's correct step on one pair whose feedback {@link ContrastSetBuilder#check}ed against the candidates. */
     private ContrastSet contrast(CandidateSet set, RewardEvent event, PendingRecord feedbackRecord) {
         ContrastSet contrast;
+        long started = correctionCpu.start();
         try {
             contrast = builder.build(set, event, feedbackRecord.getSource());
         } catch (InvalidFeedbackException e) {
             throw new IllegalStateException("feedback was checked against these candidates when it came", e);
+        } finally {
+            correctionCpu.stop(started);
         }
         contrast.setFeedbackTime(Instant.ofEpochMilli(feedbackRecord.getRecordTime()));
         return contrast;
