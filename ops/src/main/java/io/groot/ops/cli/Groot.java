@@ -109,7 +109,13 @@ public final class Groot {
               --warmup N (runs first, not counted: the JIT compiles Kafka's paths for about 30 s) [2]
               --join-records N (requests the join stage replays, cycling through the texts) [40000]
               --join-partitions N (the join stage's partitions, and stream threads on each side) [1]
-              --stages inference,join,training [all] --kafka KEY=VALUE (both sides) --out FILE [bench.json]
+              --stages inference,join,training,loop [inference,join,training] --kafka KEY=VALUE (both sides)
+              --out FILE [bench.json]
+            loop stage (the whole loop, each component a process, at a rising offered rate; needs --data):
+              --rates N,N,... (texts/s, one step each, stopping at the first whose lag grows)
+              [20,40,60,80,100,130,160,200,250,300] --step-seconds N [60] --warmup-seconds N [45]
+              --instances N (groot streams processes) [1] --partitions N [2] --reward-delay-ms N [2000]
+              --seed-sentences N (init-model's) [1000] --initial-epochs N [4]
               --encoder none|minilm-layers|minilm|minilm-q|bge-small (the labeler's pretrained encoder)
               [minilm-layers]
             """;
@@ -349,6 +355,10 @@ public final class Groot {
         java.util.Set<String> stages = java.util.Set.of(a.string("stages", "inference,join,training").split(","));
         Path out = Path.of(a.string("out", "bench.json"));
         LabelerConfig architecture = TrainingOptions.architecture(a);
+        if (stages.contains("loop")) {
+            benchLoop(a, data, architecture, out, stages);
+            return;
+        }
         a.requireAllUsed();
         LabelledCorpus corpus = data == null ? SampleCorpus.generate(Math.max(2400, texts), 300, 7)
                 : LabelledCorpus.read(Path.of(data));
@@ -375,6 +385,48 @@ public final class Groot {
                     + out.toAbsolutePath());
         } finally {
             Directories.deleteRecursively(work);
+        }
+    }
+
+    private static void benchLoop(Arguments a, String data, LabelerConfig architecture, Path out,
+                                  java.util.Set<String> stages) throws Exception {
+        List<Integer> rates = java.util.Arrays.stream(a.string("rates", "20,40,60,80,100,130,160,200,250,300")
+                .split(",")).map(String::trim).map(Integer::parseInt).toList();
+        Duration step = Duration.ofSeconds(a.integer("step-seconds", 60));
+        Duration warmup = Duration.ofSeconds(a.integer("warmup-seconds", 45));
+        int instances = a.integer("instances", 1);
+        int partitions = a.integer("partitions", 2);
+        Duration rewardDelay = Duration.ofMillis(a.longNumber("reward-delay-ms", 2000));
+        int seedSentences = a.integer("seed-sentences", 1000);
+        int initialEpochs = a.integer("initial-epochs", 4);
+        a.requireAllUsed();
+        if (data == null) {
+            throw new IllegalArgumentException("the loop stage needs --data DIR (init-model trains on it)");
+        }
+        if (stages.size() > 1) {
+            throw new IllegalArgumentException("the loop stage runs alone: --stages loop");
+        }
+        if (instances < 1 || partitions < instances) {
+            throw new IllegalArgumentException("--instances must be at least 1 and at most --partitions");
+        }
+        Path work = Files.createTempDirectory("groot-bench-loop-");
+        try {
+            Map<String, Object> json = new LinkedHashMap<>(new io.groot.ops.bench.LoopBenchmark(
+                    new io.groot.ops.bench.LoopBenchmark.Options(work, LabelledCorpus.read(Path.of(data)),
+                            Path.of(data), architecture.contextEncoder(), instances, partitions, rates, step, warmup,
+                            rewardDelay, seedSentences, initialEpochs), System.err).run());
+            json.put("machine", Runtime.getRuntime().availableProcessors() + " cores, "
+                    + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
+            String text = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json);
+            Files.writeString(out, text);
+            Path html = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.json$", "") + ".html");
+            Files.writeString(html, io.groot.ops.report.LoopReport.benchLoopHtml(json));
+            System.out.println(text);
+            System.err.println("loop bench: JSON in " + out.toAbsolutePath() + ", charts in " + html.toAbsolutePath());
+            Directories.deleteRecursively(work);
+        } catch (Exception e) {
+            System.err.println("loop bench failed; its processes' logs are kept in " + work.resolve("logs"));
+            throw e;
         }
     }
 

@@ -64,10 +64,24 @@ public final class LoopReport {
     }
 
     public static String html(Map<String, Object> data) throws IOException {
-        try (InputStream template = LoopReport.class.getResourceAsStream("report.html")) {
-            String page = new String(template.readAllBytes(), StandardCharsets.UTF_8);
-            // "</" inside the JSON would end the script element early.
-            return page.replace("__DATA__", new ObjectMapper().writeValueAsString(data).replace("</", "<\\/"));
+        return page("report.html", data);
+    }
+
+    /** The page of {@code groot bench --stages loop}: its JSON drawn as charts. */
+    public static String benchLoopHtml(Map<String, Object> benchmark) throws IOException {
+        return page("bench-loop.html", benchmark);
+    }
+
+    /** A template of this package with the chart code and the data (as JSON) filled in. */
+    private static String page(String template, Map<String, Object> data) throws IOException {
+        // "</" inside the JSON would end the script element early.
+        return resource(template).replace("__CHARTS__", resource("charts.js"))
+                .replace("__DATA__", new ObjectMapper().writeValueAsString(data).replace("</", "<\\/"));
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = LoopReport.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

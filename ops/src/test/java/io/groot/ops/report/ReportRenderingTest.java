@@ -60,17 +60,38 @@ class ReportRenderingTest {
         assertTrue(Pattern.compile("id=\"rank-difference\">v\\d+ - v\\d+ f0\\.5@1 on \\d+ recent sentences: "
                 + "[+-]\\d\\.\\d{4} \\[[+-]\\d\\.\\d{4}, [+-]\\d\\.\\d{4}\\]").matcher(dom).find(),
                 "serving vs previous version, with its interval, under the ranks chart");
-        for (String chart : List.of("versions", "loss", "ranks", "throughput", "latency")) {
-            Matcher drawn = Pattern.compile("id=\"" + chart + "\"[^>]*data-drawn=\"(\\d+)\"").matcher(dom);
-            assertTrue(drawn.find(), chart + " has no data-drawn mark count");
-            assertTrue(Integer.parseInt(drawn.group(1)) >= 2, chart + " drew " + drawn.group(1) + " marks");
-        }
+        assertChartsDrew(dom, 2, "versions", "loss", "ranks", "throughput", "latency");
 
         Path png = work.resolve("report.png");
         chromium(work, "--screenshot=" + png, "--window-size=1000,2100", page.toUri().toString());
         BufferedImage shot = ImageIO.read(png.toFile());
         assertTrue(count(shot, 0x1f77b4) > 500, "first series colour on screen");
         assertTrue(count(shot, 0xd62728) > 500, "second series colour on screen");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theLoopBenchmarkPageRendersEveryChart(@TempDir Path work) throws Exception {
+        assertTrue(Files.isExecutable(Path.of(CHROMIUM)),
+                "this test needs Debian's chromium: run ops/bin/install-test-deps, or apt-get install chromium");
+        // The JSON of a real run: groot bench --stages loop --data ../shared/data/atis, 2026-12-07.
+        Map<String, Object> benchmark = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                ReportRenderingTest.class.getResourceAsStream("bench-loop-sample.json"), Map.class);
+        Path page = work.resolve("bench-loop.html");
+        Files.writeString(page, LoopReport.benchLoopHtml(benchmark));
+        String dom = chromium(work, "--dump-dom", page.toUri().toString());
+        assertTrue(dom.contains("data-ready=\"true\""), "the page's script ran to the end");
+        assertTrue(dom.contains("sustained 160 texts/s"), "the summary names the sustained rate");
+        assertChartsDrew(dom, 8, "freshness", "latency", "cpu", "cores");
+    }
+
+    /** Each chart of the rendered DOM drew at least {@code marks} marks. */
+    private static void assertChartsDrew(String dom, int marks, String... charts) {
+        for (String chart : charts) {
+            Matcher drawn = Pattern.compile("id=\"" + chart + "\"[^>]*data-drawn=\"(\\d+)\"").matcher(dom);
+            assertTrue(drawn.find(), chart + " has no data-drawn mark count");
+            assertTrue(Integer.parseInt(drawn.group(1)) >= marks, chart + " drew " + drawn.group(1) + " marks");
+        }
     }
 
     private static String chromium(Path work, String... args) throws Exception {
