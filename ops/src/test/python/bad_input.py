@@ -10,19 +10,16 @@ Prints one line of JSON on stdout: {"rows": [{"kind", "topic", "expected", "obse
 """
 import argparse
 import datetime
-import io
 import json
 import os
-import struct
 import sys
 import time
 
-import avro.io
 import avro.schema
-from confluent_kafka import Consumer, KafkaException, Producer
+from confluent_kafka import Consumer, Producer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from loop_client import encode, lookup, registry_get  # noqa: E402
+from loop_client import decode, encode, lookup, registry_get  # noqa: E402
 
 TOKENS = ["fly", "to", "new", "york", "from", "boston"]
 LABELS = ["O", "O", "B-city", "I-city", "O", "B-city"]
@@ -204,12 +201,7 @@ def observe(rows, args):
             continue
         if msg.error():
             raise SystemExit("consume failed: %s" % msg.error())
-        value = msg.value()
-        _, schema_id = struct.unpack(">bI", value[:5])
-        if schema_id not in schemas:
-            schemas[schema_id] = avro.schema.parse(registry_get(args.registry, "/schemas/ids/%d" % schema_id)
-                                                   ["schema"])
-        record = avro.io.DatumReader(schemas[schema_id]).read(avro.io.BinaryDecoder(io.BytesIO(value[5:])))
+        _, record = decode(args.registry, schemas, msg.value(), msg.topic())
         kind = topics[msg.topic()]
         key = None if msg.key() is None else msg.key().decode()
         if kind == "training-batches":

@@ -47,6 +47,16 @@ def encode(schema, schema_id, datum):
     return out.getvalue()
 
 
+def decode(registry, schemas, value, topic):
+    """A record in the Confluent wire format, by the schema its id names (looked up once, kept in schemas)."""
+    magic, schema_id = struct.unpack(">bI", value[:5])
+    if magic != 0:
+        raise SystemExit("not the Confluent wire format: magic %d in %s" % (magic, topic))
+    if schema_id not in schemas:
+        schemas[schema_id] = avro.schema.parse(registry_get(registry, "/schemas/ids/%d" % schema_id)["schema"])
+    return schema_id, avro.io.DatumReader(schemas[schema_id]).read(avro.io.BinaryDecoder(io.BytesIO(value[5:])))
+
+
 def murmur2_partition(key, partitions):
     """Java's default partitioner (Utils.murmur2, toPositive), to count the records librdkafka puts elsewhere."""
     data = key.encode()
@@ -137,14 +147,7 @@ def consume(args):
             continue
         if msg.error():
             raise SystemExit("consume failed: %s" % msg.error())
-        value = msg.value()
-        magic, schema_id = struct.unpack(">bI", value[:5])
-        if magic != 0:
-            raise SystemExit("not the Confluent wire format: magic %d in %s" % (magic, msg.topic()))
-        if schema_id not in schemas:
-            schemas[schema_id] = avro.schema.parse(registry_get(args.registry, "/schemas/ids/%d" % schema_id)
-                                                   ["schema"])
-        record = avro.io.DatumReader(schemas[schema_id]).read(avro.io.BinaryDecoder(io.BytesIO(value[5:])))
+        schema_id, record = decode(args.registry, schemas, msg.value(), msg.topic())
         counts[msg.topic()] += 1
         schema_ids.setdefault(msg.topic(), schema_id)
         if msg.topic() == args.prefix + "training-batches":

@@ -72,10 +72,11 @@ public final class LoopReport {
         return page("bench-loop.html", benchmark);
     }
 
-    /** A template of this package with the chart code and the data (as JSON) filled in. */
+    /** A template of this package with the style, the chart code and the data (as JSON) filled in. */
     private static String page(String template, Map<String, Object> data) throws IOException {
         // "</" inside the JSON would end the script element early.
-        return resource(template).replace("__CHARTS__", resource("charts.js"))
+        return resource(template).replace("__STYLE__", resource("report.css"))
+                .replace("__CHARTS__", resource("charts.js"))
                 .replace("__DATA__", new ObjectMapper().writeValueAsString(data).replace("</", "<\\/"));
     }
 
