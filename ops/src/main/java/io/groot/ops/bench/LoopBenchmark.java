@@ -38,6 +38,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -276,7 +277,7 @@ public final class LoopBenchmark {
                     Long sent = sentAt.remove(record.key());
                     if (sent != null) {
                         String step = record.key().substring(0, record.key().lastIndexOf('-'));
-                        latencies.computeIfAbsent(step, k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                        latencies.computeIfAbsent(step, k -> Collections.synchronizedList(new ArrayList<>()))
                                 .add(System.currentTimeMillis() - sent);
                     }
                 }

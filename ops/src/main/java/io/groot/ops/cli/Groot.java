@@ -11,6 +11,7 @@ import io.groot.trainer.model.LabelerConfig;
 import io.groot.trainer.data.LabelledCorpus;
 import io.groot.trainer.groot.GrootObjective;
 
+import io.groot.ops.bench.LoopBenchmark;
 import io.groot.ops.bench.ThroughputBenchmark;
 import io.groot.ops.demo.SampleCorpus;
 import io.groot.ops.io.Directories;
@@ -411,8 +412,8 @@ public final class Groot {
         }
         Path work = Files.createTempDirectory("groot-bench-loop-");
         try {
-            Map<String, Object> json = new LinkedHashMap<>(new io.groot.ops.bench.LoopBenchmark(
-                    new io.groot.ops.bench.LoopBenchmark.Options(work, LabelledCorpus.read(Path.of(data)),
+            Map<String, Object> json = new LinkedHashMap<>(new LoopBenchmark(
+                    new LoopBenchmark.Options(work, LabelledCorpus.read(Path.of(data)),
                             Path.of(data), architecture.contextEncoder(), instances, partitions, rates, step, warmup,
                             rewardDelay, seedSentences, initialEpochs), System.err).run());
             json.put("machine", Runtime.getRuntime().availableProcessors() + " cores, "
@@ -420,7 +421,7 @@ public final class Groot {
             String text = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json);
             Files.writeString(out, text);
             Path html = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.json$", "") + ".html");
-            Files.writeString(html, io.groot.ops.report.LoopReport.benchLoopHtml(json));
+            Files.writeString(html, LoopReport.benchLoopHtml(json));
             System.out.println(text);
             System.err.println("loop bench: JSON in " + out.toAbsolutePath() + ", charts in " + html.toAbsolutePath());
             Directories.deleteRecursively(work);

@@ -43,6 +43,8 @@ public final class Accounting {
     /** Kafka Streams metrics group {@code stream-groot-metrics}, tag {@code groot-id} = the counter's name. */
     public static final String METRICS_SCOPE = "groot";
     public static final String METRICS_OPERATION = "records";
+    /** The group Kafka Streams files metrics of scope {@link #METRICS_SCOPE} under. */
+    public static final String METRICS_GROUP = "stream-" + METRICS_SCOPE + "-metrics";
 
     private final KeyValueStore<String, Long> store;
     private final StreamsMetrics metrics;
@@ -88,7 +90,7 @@ public final class Accounting {
      */
     public static List<Metric> metricsOf(Map<MetricName, ? extends Metric> metrics, String counter) {
         return metrics.entrySet().stream()
-                .filter(e -> e.getKey().group().equals("stream-" + METRICS_SCOPE + "-metrics")
+                .filter(e -> e.getKey().group().equals(METRICS_GROUP)
                         && e.getKey().name().equals(METRICS_OPERATION + "-total")
                         && counter.equals(e.getKey().tags().get(METRICS_SCOPE + "-id")))
                 .map(e -> (Metric) e.getValue()).toList();

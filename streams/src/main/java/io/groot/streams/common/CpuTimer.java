@@ -1,5 +1,6 @@
 package io.groot.streams.common;
 
+import io.groot.streams.accounting.Accounting;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeSum;
@@ -17,7 +18,7 @@ import java.util.Map;
  */
 public final class CpuTimer {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    public static final String GROUP = "stream-groot-metrics";
+    public static final String GROUP = Accounting.METRICS_GROUP;
     private final Sensor sensor;
 
     private CpuTimer(Sensor sensor) {
