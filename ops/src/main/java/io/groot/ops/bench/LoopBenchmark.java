@@ -13,6 +13,7 @@ import io.groot.streams.GrootStreamsApp;
 import io.groot.trainer.data.LabelledCorpus;
 import io.groot.trainer.data.LabelledSentence;
 import io.groot.trainer.service.ModelVersionLog;
+import io.groot.trainer.service.StreamingTrainer;
 import io.groot.trainer.service.VersionTraining;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -72,10 +73,12 @@ public final class LoopBenchmark {
      * @param instances     {@code groot streams} processes sharing the partitions
      * @param rewardDelay   each text's reward is sent this long after the text
      * @param encoder       the labeler's pretrained encoder (init-model's --encoder)
+     * @param trainerBudget the trainer's budget options ({@code --max-sets-per-version}, {@code --cpu-share}), as
+     *                      given to {@code groot trainer}; empty for its defaults
      */
     public record Options(Path work, LabelledCorpus corpus, Path dataDir, String encoder, int instances,
                           int partitions, List<Integer> rates, Duration step, Duration warmup, Duration rewardDelay,
-                          int seedSentences, int initialEpochs) {
+                          int seedSentences, int initialEpochs, List<String> trainerBudget) {
     }
 
     private final Options options;
@@ -124,7 +127,8 @@ public final class LoopBenchmark {
                         options.work().resolve("streams-" + i).toString(), "--metrics-port", Integer.toString(port),
                         "--kafka", "client.id=s" + i), logs));
             }
-            ChildJvm trainer = ChildJvm.start("trainer", "1500m", concat(common, "trainer"), logs);
+            ChildJvm trainer = ChildJvm.start("trainer", "1500m", concat(common, "trainer",
+                    options.trainerBudget().toArray(String[]::new)), logs);
             children.add(trainer);
             for (ChildJvm child : children) {
                 child.awaitLine(Pattern.compile("running; stop with SIGTERM"), Duration.ofMinutes(3));
@@ -193,6 +197,7 @@ public final class LoopBenchmark {
         out.put("partitions", options.partitions());
         out.put("stepSeconds", options.step().toSeconds());
         out.put("rewardDelayMs", options.rewardDelay().toMillis());
+        out.put("trainerBudget", String.join(" ", options.trainerBudget()));
         out.put("sustainedTextsPerSecond", sustained);
         out.put("atSustained", atSustained);
         out.put("steps", steps);
@@ -303,8 +308,11 @@ public final class LoopBenchmark {
         double[] p99s = versions.stream().map(v -> VersionTraining.latencySeconds(v,
                 VersionTraining.FEEDBACK_TIME_P01, v.getCreatedAt())).filter(o -> o.isPresent())
                 .mapToDouble(o -> o.getAsDouble()).toArray();
-        long[] textLatency = latencies.getOrDefault(stepName, List.of()).stream().mapToLong(Long::longValue).sorted()
-                .toArray();
+        List<Long> stepLatencies = latencies.getOrDefault(stepName, List.of());
+        long[] textLatency;
+        synchronized (stepLatencies) { // a synchronized list, still filled by the candidates' reader
+            textLatency = stepLatencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        }
 
         Map<String, Object> step = new LinkedHashMap<>();
         step.put("step", stepName);
@@ -317,6 +325,14 @@ public final class LoopBenchmark {
                 percentile(textLatency, 0.99)));
         step.put("lagAtEnd", lag);
         step.put("versionsPublished", versions.size());
+        // What the versions of the step trained on (and judged at the gate), and what they skipped over the budget.
+        double trained = versions.stream().mapToDouble(v -> v.getMetrics().getOrDefault("train.examples", 0.0)
+                + v.getMetrics().getOrDefault("gate.examples", 0.0)).sum();
+        double skipped = versions.stream().mapToDouble(v -> v.getMetrics().getOrDefault(
+                StreamingTrainer.BUDGET_SKIPPED, 0.0)).sum();
+        step.put("setsTrained", (long) trained);
+        step.put("setsSkipped", (long) skipped);
+        step.put("setsTrainedShare", trained + skipped == 0 ? null : round(trained / (trained + skipped)));
         Double freshnessP99 = p99s.length == 0 ? null : Arrays.stream(p99s).max().getAsDouble();
         step.put("freshnessSeconds", p50s.length == 0 ? Map.of() : Map.of("p50", round(median(p50s)), "p99",
                 round(freshnessP99)));

@@ -33,6 +33,7 @@ import io.groot.trainer.reward.RewardFunction;
 import io.groot.trainer.service.InitialVersion;
 import io.groot.trainer.service.ModelVersionLog;
 import io.groot.trainer.service.StreamingTrainer;
+import io.groot.trainer.service.TrainerBudget;
 import io.groot.trainer.service.TrainerConfig;
 import io.groot.trainer.service.VersionPublisher;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -56,6 +57,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
@@ -162,7 +164,7 @@ public final class ThroughputBenchmark {
                 ratios.add(inference(client, serdes, artifacts, labeler, model, sentences));
             }
             if (stages.contains("join")) {
-                ratios.add(join(client, serdes, labeler, model, sentences));
+                ratios.addAll(join(client, serdes, labeler, model, sentences));
             }
             if (stages.contains("training")) {
                 ratios.add(training(client, serdes, artifacts, model, sentences));
@@ -227,10 +229,17 @@ public final class ThroughputBenchmark {
         return topK;
     }
 
-    private Ratio join(Properties client, GrootSerdes serdes, Labeler labeler, byte[] model,
-                       List<LabelledSentence> sentences) throws Exception {
+    /**
+     * The join and batching stage: joins per second, and beside them what each joined record costs, CPU of the
+     * side's threads (stream threads and their clients, over the same steady window) and bytes written to the side's
+     * changelogs (over the whole run), each against the plain join's in the same run.
+     */
+    private List<Ratio> join(Properties client, GrootSerdes serdes, Labeler labeler, byte[] model,
+                             List<LabelledSentence> sentences) throws Exception {
         double[] system = new double[warmup + repeats];
         double[] baseline = new double[warmup + repeats];
+        double[][] cpuMicros = new double[2][warmup + repeats];
+        double[][] changelogBytes = new double[2][warmup + repeats];
         List<List<ScoredSequence>> topK = batchedBeamSearch(labeler, sentences);
         for (int r = 0; r < warmup + repeats; r++) {
             Topics topics = Topics.withPrefix("join" + r + ".");
@@ -239,18 +248,23 @@ public final class ThroughputBenchmark {
 
             int run = r;
             double[] both = sideBySide(r, () -> {
+                String applicationId = "bench-join-" + run;
+                Steady steady;
                 try (ServingModel serving = new ServingModel()) {
                     serving.swap(1, LabelerArtifact.fromBytes(model));
                     StreamsBuilder ours = new StreamsBuilder();
                     RewardJoinTopology.build(ours, topics, serdes, serving, loopConfig());
                     try (KafkaStreams streams = new KafkaStreams(ours.build(),
-                            streamsProps(client, "bench-join-" + run, joinPartitions))) {
+                            streamsProps(client, applicationId, joinPartitions))) {
                         streams.start();
-                        return steadyRate(counter(streams, Accounting.REWARDS_JOINED, joinPartitions), joinRecords,
-                                awaitRunning(streams));
+                        steady = steady(counter(streams, Accounting.REWARDS_JOINED, joinPartitions), joinRecords,
+                                awaitRunning(streams), StreamsCost.threadCpuNanos(applicationId));
                     }
                 }
+                recordCost(0, run, steady, client, applicationId, cpuMicros, changelogBytes);
+                return steady.perSecond();
             }, () -> {
+                String applicationId = "bench-plain-" + run;
                 AtomicLong joined = new AtomicLong();
                 StreamsBuilder plain = new StreamsBuilder();
                 plain.stream(topics.candidates(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
@@ -260,18 +274,37 @@ public final class ThroughputBenchmark {
                                 StreamJoined.with(Serdes.String(), Serdes.ByteArray(), Serdes.ByteArray()))
                         .peek((k, v) -> joined.incrementAndGet())
                         .to(topics.trainingBatches(), Produced.with(Serdes.String(), Serdes.ByteArray()));
+                Steady steady;
                 try (KafkaStreams streams = new KafkaStreams(plain.build(),
-                        streamsProps(client, "bench-plain-" + run, joinPartitions))) {
+                        streamsProps(client, applicationId, joinPartitions))) {
                     streams.start();
-                    return steadyRate(joined::get, joinRecords, awaitRunning(streams));
+                    steady = steady(joined::get, joinRecords, awaitRunning(streams),
+                            StreamsCost.threadCpuNanos(applicationId));
                 }
+                recordCost(1, run, steady, client, applicationId, cpuMicros, changelogBytes);
+                return steady.perSecond();
             });
             system[r] = both[0];
             baseline[r] = both[1];
-            progress.printf("join %s: reward join %.1f/s, plain stream-stream join %.1f/s%n", run(r),
-                    system[r], baseline[r]);
+            progress.printf(Locale.ROOT, "join %s: reward join %.1f/s, %.1f CPU-us and %.0f changelog bytes per "
+                    + "joined record; plain stream-stream join %.1f/s, %.1f us, %.0f bytes%n", run(r), system[r],
+                    cpuMicros[0][r], changelogBytes[0][r], baseline[r], cpuMicros[1][r], changelogBytes[1][r]);
         }
-        return measured("join and batching", "feedback joined/s", system, baseline);
+        return List.of(measured("join and batching", "feedback joined/s", system, baseline),
+                measured("join CPU per record", "CPU-us per join", cpuMicros[0], cpuMicros[1]),
+                measured("join changelog bytes", "bytes per join", changelogBytes[0], changelogBytes[1]));
+    }
+
+    /**
+     * Side {@code side}'s (0: ours, 1: plain) cost per joined record in run {@code run}; the changelog bytes are read
+     * once the side has closed, so its last commit is in them, and printed store by store.
+     */
+    private void recordCost(int side, int run, Steady steady, Properties client, String applicationId,
+                            double[][] cpuMicros, double[][] changelogBytes) throws Exception {
+        cpuMicros[side][run] = steady.cpuNanosPerRecord() / 1e3;
+        Map<String, Long> bytes = StreamsCost.changelogBytes(client, applicationId);
+        changelogBytes[side][run] = bytes.values().stream().mapToLong(Long::longValue).sum() / (double) joinRecords;
+        progress.println("join " + run(run) + ": " + applicationId + " changelog bytes by store " + bytes);
     }
 
     /**
@@ -302,7 +335,7 @@ public final class ThroughputBenchmark {
                 // Versions are cut every `half` sets; nothing is held out, so both sides train on the same sets.
                 TrainerConfig config = new TrainerConfig(MODEL, "bench-trainer-" + run, half, Duration.ofMinutes(5),
                         half, 1, d.batchSize(), d.learningRate(), d.objective(), Integer.MAX_VALUE,
-                        d.gateTolerance(), d.rewardFunction(), d.maxStaleness(), d.seed());
+                        d.gateTolerance(), d.rewardFunction(), d.maxStaleness(), d.seed(), TrainerBudget.UNBOUNDED);
                 try (StreamingTrainer trainer = new StreamingTrainer(client, topics, serdes, artifacts, config)) {
                     // The second half is encoded beforehand and sent the moment version 2 is out, so the timed cycle
                     // (publishing version 2 to publishing version 3) holds the trainer's work, not this producer's.
@@ -479,27 +512,43 @@ public final class ThroughputBenchmark {
      * first read, and a window that started there would hold nothing.
      */
     static double steadyRate(LongSupplier count, long target, long began) throws InterruptedException {
+        return steady(count, target, began, () -> 0).perSecond();
+    }
+
+    /** A steady-state window's records per second, and the CPU nanoseconds per record spent in it. */
+    record Steady(double perSecond, double cpuNanosPerRecord) {
+    }
+
+    /** {@link #steadyRate}, with {@code cpuNanos} (a side's thread CPU so far) read at the same polls. */
+    static Steady steady(LongSupplier count, long target, long began, LongSupplier cpuNanos)
+            throws InterruptedException {
         long deadline = began + Duration.ofMinutes(10).toNanos();
         long lastCount = 0;
         long lastTime = began;
+        long lastCpu = cpuNanos.getAsLong();
         long fromCount = -1;
         long fromTime = 0;
+        long fromCpu = 0;
         while (true) {
             Thread.sleep(5);
             long now = System.nanoTime();
             long counted = count.getAsLong();
+            long cpu = cpuNanos.getAsLong();
             if (fromCount < 0 && counted >= target / 2) {
                 fromCount = lastCount;
                 fromTime = lastTime;
+                fromCpu = lastCpu;
             }
             if (counted >= target) {
-                return (counted - fromCount) / ((now - fromTime) / 1e9);
+                long records = counted - fromCount;
+                return new Steady(records / ((now - fromTime) / 1e9), (cpu - fromCpu) / (double) records);
             }
             if (now - deadline > 0) {
                 throw new IllegalStateException("only " + counted + " of " + target + " in 10 minutes");
             }
             lastCount = counted;
             lastTime = now;
+            lastCpu = cpu;
         }
     }
 

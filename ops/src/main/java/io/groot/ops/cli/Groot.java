@@ -29,6 +29,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -119,6 +120,7 @@ public final class Groot {
               --seed-sentences N (init-model's) [1000] --initial-epochs N [4]
               --encoder none|minilm-layers|minilm|minilm-q|bge-small (the labeler's pretrained encoder)
               [minilm-layers]
+              --max-sets-per-version N --cpu-share X (the trainer's budget, as groot trainer takes them) [its]
             """;
 
     private static final String STATUS_USAGE = """
@@ -400,6 +402,13 @@ public final class Groot {
         Duration rewardDelay = Duration.ofMillis(a.longNumber("reward-delay-ms", 2000));
         int seedSentences = a.integer("seed-sentences", 1000);
         int initialEpochs = a.integer("initial-epochs", 4);
+        List<String> trainerBudget = new ArrayList<>();
+        for (String option : List.of("max-sets-per-version", "cpu-share")) {
+            String value = a.string(option, null);
+            if (value != null) {
+                trainerBudget.addAll(List.of("--" + option, value));
+            }
+        }
         a.requireAllUsed();
         if (data == null) {
             throw new IllegalArgumentException("the loop stage needs --data DIR (init-model trains on it)");
@@ -415,7 +424,7 @@ public final class Groot {
             Map<String, Object> json = new LinkedHashMap<>(new LoopBenchmark(
                     new LoopBenchmark.Options(work, LabelledCorpus.read(Path.of(data)),
                             Path.of(data), architecture.contextEncoder(), instances, partitions, rates, step, warmup,
-                            rewardDelay, seedSentences, initialEpochs), System.err).run());
+                            rewardDelay, seedSentences, initialEpochs, trainerBudget), System.err).run());
             json.put("machine", Runtime.getRuntime().availableProcessors() + " cores, "
                     + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
             String text = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json);

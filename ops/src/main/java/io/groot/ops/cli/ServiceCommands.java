@@ -18,6 +18,7 @@ import io.groot.trainer.data.LabelledCorpus;
 import io.groot.trainer.service.KafkaClientListener;
 import io.groot.trainer.service.Rollback;
 import io.groot.trainer.service.StreamingTrainer;
+import io.groot.trainer.service.TrainerBudget;
 import io.groot.trainer.service.TrainerConfig;
 import org.apache.kafka.clients.CommonClientConfigs;
 
@@ -80,6 +81,10 @@ final class ServiceCommands {
               --tau X --alpha X --lambda X   GROOT loss [0.1, 0, 0.5]
               --max-staleness N          contrast sets from versions more than N behind the serving one are
                                          dropped, counted [10]
+              --max-sets-per-version N   a version trains on the newest N waiting sets at most; older ones are
+                                         skipped, counted (0: all) [4 x --examples-per-version]
+              --cpu-share X              share of its time the trainer trains: after a version that trained t s
+                                         it rests t(1-X)/X s (1: never rests) [1]
               --metrics-port N           Prometheus endpoint [off]
               --metrics-host H           its address [127.0.0.1]
               --gate-metric NAME         what the gate judges by: a reward or span-f1 (corpus span F1) [f0.5]
@@ -165,7 +170,10 @@ final class ServiceCommands {
                 .withExamplesPerVersion(perVersion, Math.min(d.minExamples(), perVersion))
                 .withMaxWait(Duration.ofMillis(a.longNumber("max-wait-ms", d.maxWait().toMillis())))
                 .withGateMetric(a.string("gate-metric", d.rewardFunction()))
-                .withMaxStaleness(a.longNumber("max-staleness", d.maxStaleness()));
+                .withMaxStaleness(a.longNumber("max-staleness", d.maxStaleness()))
+                .withBudget(new TrainerBudget(a.integer("max-sets-per-version",
+                        TrainerBudget.SETS_PER_VERSION_BOUND * perVersion),
+                        a.number("cpu-share", d.budget().cpuShare())));
         int metricsPort = a.integer("metrics-port", -1);
         String metricsHost = a.string("metrics-host", "127.0.0.1");
         a.requireAllUsed();

@@ -24,6 +24,7 @@ import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.LabelerArtifact;
 import io.groot.trainer.reward.RewardFunction;
 import io.groot.trainer.service.StreamingTrainer;
+import io.groot.trainer.service.TrainerBudget;
 import io.groot.trainer.service.TrainerConfig;
 import io.groot.trainer.service.VersionTraining;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -219,7 +220,8 @@ public final class ContinuousLearningDemo {
         int perVersion = options.examplesPerVersion() > 0 ? options.examplesPerVersion() : Math.max(64, texts / 5);
         TrainerConfig d = TrainerConfig.defaults(options.modelName());
         return d.withTraining(d.epochs(), d.learningRate(), options.objective(), d.seed())
-                .withExamplesPerVersion(perVersion, Math.min(32, perVersion)).withMaxWait(Duration.ofSeconds(30));
+                .withExamplesPerVersion(perVersion, Math.min(32, perVersion)).withMaxWait(Duration.ofSeconds(30))
+                .withBudget(TrainerBudget.forVersionsOf(perVersion));
     }
 
     /**

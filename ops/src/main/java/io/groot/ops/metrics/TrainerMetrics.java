@@ -33,6 +33,8 @@ public final class TrainerMetrics {
                 "training batches it could not read, dead-lettered");
         counter(registry, trainer, modelName, "groot.trainer.sets.dropped.stale", StreamingTrainer::droppedStale,
                 "contrast sets from versions further behind the serving one than --max-staleness");
+        counter(registry, trainer, modelName, "groot.trainer.sets.skipped.budget", StreamingTrainer::skippedOverBudget,
+                "older waiting contrast sets the versions did not take, over --max-sets-per-version");
         counter(registry, trainer, modelName, "groot.trainer.registry.waits", StreamingTrainer::registryWaits,
                 "reads of a training batch retried while the schema registry was unavailable");
         Gauge.builder("groot.trainer.sets.pending", trainer, StreamingTrainer::pendingSets).strongReference(true)

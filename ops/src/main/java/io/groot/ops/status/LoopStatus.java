@@ -8,6 +8,7 @@ import io.groot.streams.accounting.AccountingReader;
 import io.groot.streams.accounting.LoopAccount;
 import io.groot.streams.join.JoinBacklog;
 import io.groot.trainer.service.ModelVersionLog;
+import io.groot.trainer.service.StreamingTrainer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -146,7 +147,8 @@ public record LoopStatus(String applicationId, String modelName, LoopAccount acc
             json.put("servingVersion", latest.getServingVersion());
         });
         json.put("versions", versions.stream().map(v -> Map.of("version", v.getVersion(),
-                "status", v.getStatus().name(), "trainingExamples", v.getTrainingExamples())).toList());
+                "status", v.getStatus().name(), "trainingExamples", v.getTrainingExamples(),
+                "setsSkippedOverBudget", skippedOverBudget(v))).toList());
         return json;
     }
 
@@ -175,10 +177,17 @@ public record LoopStatus(String applicationId, String modelName, LoopAccount acc
         out.append("trainer lag ").append(trainerLag)
                 .append(" (training-batch offsets not yet trained into a version)\n");
         for (ModelVersion v : versions) {
-            out.append(String.format(Locale.ROOT, "model %s v%d %-14s serving v%d  examples %d%n", modelName,
-                    v.getVersion(), v.getStatus(), v.getServingVersion(), v.getTrainingExamples()));
+            long skipped = skippedOverBudget(v);
+            out.append(String.format(Locale.ROOT, "model %s v%d %-14s serving v%d  examples %d%s%n", modelName,
+                    v.getVersion(), v.getStatus(), v.getServingVersion(), v.getTrainingExamples(),
+                    skipped == 0 ? "" : "  skipped over the trainer's budget " + skipped));
         }
         return out.toString();
+    }
+
+    /** Older waiting sets the version did not take (TrainerBudget); 0 for versions recorded before the budget. */
+    private static long skippedOverBudget(ModelVersion version) {
+        return Math.round(version.getMetrics().getOrDefault(StreamingTrainer.BUDGET_SKIPPED, 0.0));
     }
 
     /** ", the oldest for 3 min 12 s" (by record time), or nothing when none waits. */

@@ -32,7 +32,7 @@ class LoopBenchmarkTest {
         Path data = writeSlotLayout(work.resolve("data"), corpus);
         Map<String, Object> result = new LoopBenchmark(new LoopBenchmark.Options(work.resolve("bench"), corpus, data,
                 "none", 1, 2, List.of(10), Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(1),
-                200, 1), System.err).run();
+                200, 1, List.of()), System.err).run();
         JsonNode json = new ObjectMapper().valueToTree(result);
         JsonNode step = json.path("steps").get(1);
         assertEquals("step0", step.path("step").asText(), json.toString());

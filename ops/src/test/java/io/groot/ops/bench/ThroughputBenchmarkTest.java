@@ -30,7 +30,8 @@ class ThroughputBenchmarkTest {
         List<ThroughputBenchmark.Ratio> ratios = bench.run(SampleCorpus.generate(400, 50, 3),
                 Set.of("inference", "join", "training"));
 
-        assertEquals(List.of("inference", "join and batching", "training"),
+        assertEquals(List.of("inference", "join and batching", "join CPU per record", "join changelog bytes",
+                        "training"),
                 ratios.stream().map(ThroughputBenchmark.Ratio::stage).toList());
         for (ThroughputBenchmark.Ratio ratio : ratios) {
             assertTrue(ratio.systemMedian() > 0 && Double.isFinite(ratio.systemMedian()), ratio.stage());

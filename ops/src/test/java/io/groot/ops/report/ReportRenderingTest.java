@@ -74,15 +74,17 @@ class ReportRenderingTest {
     void theLoopBenchmarkPageRendersEveryChart(@TempDir Path work) throws Exception {
         assertTrue(Files.isExecutable(Path.of(CHROMIUM)),
                 "this test needs Debian's chromium: run ops/bin/install-test-deps, or apt-get install chromium");
-        // The JSON of a real run: groot bench --stages loop --data ../shared/data/atis, 2026-12-07.
+        // The JSON of a real run, 2026-12-07: groot bench --stages loop --data ../shared/data/atis
+        // --rates 100,160,200,250,300 --max-sets-per-version 1024 (5 steps after the warm-up).
         Map<String, Object> benchmark = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
                 ReportRenderingTest.class.getResourceAsStream("bench-loop-sample.json"), Map.class);
         Path page = work.resolve("bench-loop.html");
         Files.writeString(page, LoopReport.benchLoopHtml(benchmark));
         String dom = chromium(work, "--dump-dom", page.toUri().toString());
         assertTrue(dom.contains("data-ready=\"true\""), "the page's script ran to the end");
-        assertTrue(dom.contains("sustained 160 texts/s"), "the summary names the sustained rate");
-        assertChartsDrew(dom, 8, "freshness", "latency", "cpu", "cores");
+        assertTrue(dom.contains("sustained 300 texts/s"), "the summary names the sustained rate");
+        assertTrue(dom.contains("trainer budget --max-sets-per-version 1024"), "and the trainer's budget");
+        assertChartsDrew(dom, 5, "freshness", "trained", "latency", "cpu", "cores");
     }
 
     /** Each chart of the rendered DOM drew at least {@code marks} marks. */

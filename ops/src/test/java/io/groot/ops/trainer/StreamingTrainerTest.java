@@ -31,6 +31,7 @@ import io.groot.trainer.reward.RewardFunction;
 import io.groot.trainer.service.ModelVersionLog;
 import io.groot.trainer.service.Rollback;
 import io.groot.trainer.service.StreamingTrainer;
+import io.groot.trainer.service.TrainerBudget;
 import io.groot.trainer.service.TrainerConfig;
 import io.groot.trainer.service.VersionPublisher;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -151,6 +152,58 @@ class StreamingTrainerTest {
         assertEquals(3L, third.getVersion());
         assertEquals(32.0, third.getMetrics().get("staleness.droppedTotal"));
         assertEquals(0.0, third.getMetrics().get("staleness.max"));
+    }
+
+    @Test
+    void aVersionOverTheBudgetTrainsOnTheNewestSetsAndCountsTheOlderOnesAsSkipped() throws Exception {
+        Instant old = Instant.ofEpochSecond(1_000_000);
+        Instant recent = Instant.now();
+        // A version of 64 sets, 32 at most trained: the 32 that came first must be the ones skipped.
+        TrainerConfig budgeted = config(1).withExamplesPerVersion(64, 64).withBudget(new TrainerBudget(32, 1.0));
+        try (StreamingTrainer trainer = new StreamingTrainer(client, topics, serdes, artifacts(), budgeted);
+             KafkaProducer<String, byte[]> producer = producer()) {
+            send(producer, withFeedbackTime(sets.subList(0, 32), old), "older");
+            send(producer, withFeedbackTime(sets.subList(32, 64), recent), "newer");
+            Thread thread = start(trainer);
+            awaitPublished(trainer, thread, 1);
+            trainer.close();
+            thread.join(30_000);
+            assertEquals(32, trainer.skippedOverBudget());
+        }
+        ModelVersion second = versions().get(1);
+        assertEquals(32.0, second.getMetrics().get(StreamingTrainer.BUDGET_SKIPPED));
+        assertEquals(32.0, second.getMetrics().get("train.examples") + second.getMetrics().get("gate.examples"));
+        assertEquals((double) recent.toEpochMilli(), second.getMetrics().get("feedback.time.p01"),
+                "the sets trained on are the newer ones");
+        assertEquals(4, second.getTrainedThrough().get(0).getOffset(), "the skipped sets' offsets commit with it");
+    }
+
+    @Test
+    void aCpuShareMakesTheTrainerRestBetweenVersionsInProportionToItsTraining() throws Exception {
+        double share = 0.25;
+        try (StreamingTrainer trainer = new StreamingTrainer(client, topics, serdes, artifacts(),
+                config(30).withBudget(new TrainerBudget(0, share)));
+             KafkaProducer<String, byte[]> producer = producer()) {
+            Thread thread = start(trainer);
+            send(producer, sets.subList(0, 32), "first");
+            awaitPublished(trainer, thread, 1);
+            send(producer, sets.subList(32, 64), "second");
+            awaitPublished(trainer, thread, 2);
+            trainer.close();
+            thread.join(30_000);
+        }
+        ModelVersion second = versions().get(1);
+        ModelVersion third = versions().get(2);
+        double trained = second.getMetrics().get("train.seconds");
+        double gap = Duration.between(second.getCreatedAt(), third.getCreatedAt()).toMillis() / 1e3;
+        double rest = trained * (1 - share) / share;
+        // The next sets came at once; without the rest version 3 would follow after its own training alone.
+        assertTrue(gap >= rest + third.getMetrics().get("train.seconds") - 0.5, "version 3 came " + gap
+                + " s after version 2, which trained " + trained + " s: a rest of " + rest + " s was due");
+    }
+
+    private static List<ContrastSet> withFeedbackTime(List<ContrastSet> toSend, Instant time) {
+        return toSend.stream().map(set -> ContrastSet.newBuilder(set).setFeedbackTime(time).build()).toList();
     }
 
     @Test
@@ -374,7 +427,8 @@ class StreamingTrainerTest {
     private static TrainerConfig config(int epochs) {
         TrainerConfig d = TrainerConfig.defaults("slots");
         return new TrainerConfig("slots", "st-trainer", 32, Duration.ofMinutes(5), 32, epochs, 16, d.learningRate(),
-                d.objective(), Integer.MAX_VALUE, 1.0, d.rewardFunction(), d.maxStaleness(), d.seed());
+                d.objective(), Integer.MAX_VALUE, 1.0, d.rewardFunction(), d.maxStaleness(), d.seed(),
+                TrainerBudget.UNBOUNDED);
     }
 
     private LocalArtifactStore artifacts() {

@@ -57,9 +57,11 @@ public final class RewardJoinTopology {
         Duration dedupMemory = config.rewardWindow().plus(config.grace()).multipliedBy(2);
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(SEEN_REWARD_EVENTS_STORE,
                 dedupMemory, dedupMemory, false), Serdes.String(), Serdes.Long()));
-        // At most one batch per task waits here, so memory (restored from the changelog) beats RocksDB.
+        // At most one batch per task waits here, so memory (restored from the changelog) beats RocksDB. Cached: a set
+        // is batched (deleted) within a few ms of being stored, so most reach the changelog as a tombstone only,
+        // not as the whole set a second time (its bytes go to the training batch anyway).
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_CONTRAST_SETS_STORE),
-                Serdes.String(), Serdes.ByteArray()));
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
         for (String store : new String[]{RewardJoiner.CANDIDATES_STORE, RewardJoiner.FEEDBACK_STORE,
                 RewardJoiner.HELD_FEEDBACK_STORE}) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),

@@ -61,6 +61,8 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
     private static final Duration FENCED_PATIENCE = Duration.ofSeconds(30);
     /** The dead-letter reason of a training batch the trainer cannot read. */
     public static final String UNREADABLE_BATCH = "unreadable-training-batch";
+    /** The version metric of the waiting sets it skipped, over {@link TrainerBudget#maxSetsPerVersion}. */
+    public static final String BUDGET_SKIPPED = "budget.skipped";
 
     private final Properties clientConfig;
     private final String batchesTopic;
@@ -79,11 +81,15 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
     private final Map<TopicPartition, OffsetAndMetadata> consumed = new HashMap<>();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong droppedStale = new AtomicLong();
+    /** Older waiting sets a version did not take, over the budget's sets per version. */
+    private final AtomicLong skippedOverBudget = new AtomicLong();
     private final AtomicLong unreadableBatches = new AtomicLong();
     private final AtomicLong registryWaits = new AtomicLong();
     /** {@link #pending}'s size as of the last poll, for other threads (metrics). */
     private volatile int pendingSets;
     private long pendingSince;
+    /** No version trains before this (epoch ms): the rest the budget's CPU share asks for after the last one. */
+    private long restUntil;
     /** Nanoseconds spent decoding the pending sets' batches: with the rest, shows where a version's time goes. */
     private long decodeNanos;
     /** Trains versions, so that the consumer's thread can keep it in its group meanwhile. */
@@ -298,6 +304,9 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
     }
 
     private boolean ready() {
+        if (System.currentTimeMillis() < restUntil) {
+            return false;
+        }
         if (pending.size() >= config.examplesPerVersion()) {
             return true;
         }
@@ -313,7 +322,11 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
                                                    RollbackFollower rollbacks)
             throws IOException {
         double collectSeconds = (System.currentTimeMillis() - pendingSince) / 1e3;
-        Optional<VersionTraining.Outcome> trained = trainInGroup(labeler, List.copyOf(pending), version);
+        List<ContrastSet> chosen = List.copyOf(config.budget().chosen(pending));
+        long trainingBegan = System.currentTimeMillis();
+        Optional<VersionTraining.Outcome> trained = trainInGroup(labeler, chosen, version);
+        restUntil = System.currentTimeMillis()
+                + config.budget().restMillis(System.currentTimeMillis() - trainingBegan);
         if (trained.isEmpty()) {
             LOG.info("partitions were revoked while version {} trained; dropped it, the sets are read again", version);
             return Optional.empty();
@@ -328,9 +341,12 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
         double newReward = outcome.heldOutReward();
         double servingReward = outcome.parentHeldOutReward();
         Map<String, Double> metrics = new TreeMap<>(outcome.metrics());
-        metrics.put("staleness.max", (double) pending.stream()
+        metrics.put("staleness.max", (double) chosen.stream()
                 .mapToLong(s -> serving.getServingVersion() - s.getModelVersion()).max().orElse(0));
         metrics.put("staleness.droppedTotal", (double) droppedStale.get());
+        int skipped = pending.size() - chosen.size();
+        metrics.put(BUDGET_SKIPPED, (double) skipped);
+        metrics.put("budget.skippedTotal", (double) (skippedOverBudget.get() + skipped));
         long storing = System.nanoTime();
         var artifact = publisher.store(labeler);
         metrics.put("cycle.collectSeconds", collectSeconds);
@@ -357,8 +373,11 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
         }
         deadLetters.clear();
         published.incrementAndGet();
-        LOG.info("model '{}' version {} {} ({} examples, loss {})", config.modelName(), version,
-                record.getStatus(), outcome.trainExamples(), String.format("%.4f", loss));
+        skippedOverBudget.addAndGet(skipped);
+        LOG.info("model '{}' version {} {} ({} examples{}, loss {})", config.modelName(), version,
+                record.getStatus(), outcome.trainExamples(),
+                skipped == 0 ? "" : "; " + skipped + " older sets skipped over the budget",
+                String.format("%.4f", loss));
         pending.clear();
         pendingSince = 0;
         decodeNanos = 0;
@@ -432,6 +451,11 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
 
     public long droppedStale() {
         return droppedStale.get();
+    }
+
+    /** Waiting sets skipped over the budget's sets per version, in the versions published since it started. */
+    public long skippedOverBudget() {
+        return skippedOverBudget.get();
     }
 
     public long unreadableBatches() {
