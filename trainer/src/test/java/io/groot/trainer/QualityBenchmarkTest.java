@@ -190,7 +190,7 @@ class QualityBenchmarkTest {
                 byReward.nllEpochs(), byReward.rounds(), byReward.objectives(), byReward.maxCorrections(),
                 byReward.nllLearningRate(), byReward.grootLearningRate(), byReward.batchSize(), byReward.maxTrain(),
                 byReward.seed(), byReward.architecture(), byReward.trainingCandidates(), byReward.feedbackShare(),
-                byReward.addReferences(), QualityBenchmarkConfig.SELECT_SPAN_F1);
+                byReward.addReferences(), QualityBenchmarkConfig.SELECT_SPAN_F1, byReward.weightAverage());
         Map<String, Object> report = new QualityBenchmark(bySpanF1, new PrintStream(OutputStream.nullOutputStream()))
                 .run(new LabelledCorpus(tiny.train(), List.of(), tiny.test()), "tiny");
         Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) report.get("models");
@@ -266,7 +266,7 @@ class QualityBenchmarkTest {
                                                      List<GrootObjective> objectives, List<Boolean> addReferences) {
         return new QualityBenchmarkConfig("f0.5", 3, nllEpochs, rounds, objectives, 2, nllRate, 2e-3f, 16, 0, 5,
                 new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3, feedbackShare, addReferences,
-                QualityBenchmarkConfig.SELECT_REWARD);
+                QualityBenchmarkConfig.SELECT_REWARD, 0);
     }
 
     @SuppressWarnings("unchecked")

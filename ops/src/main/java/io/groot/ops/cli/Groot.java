@@ -161,6 +161,8 @@ public final class Groot {
                                          the rounds get them as feedback on unseen text [0: all for both]
               --select span-f1|reward    what the valid split chooses epochs, rounds and settings by: corpus
                                          span F1 at rank 1, or the mean reward at rank 1 [span-f1]
+              --weight-average X         decay of the moving average of the weights every model is judged, saved
+                                         and generates with; 0: the raw weights after the last step [0]
               --seed N                   random seed [42]
               --seeds N                  repeat with seeds seed..seed+N-1; report mean and std per metric [1]
               --out FILE                 where the JSON goes [bench-quality.json]
@@ -275,7 +277,7 @@ public final class Groot {
                 a.integer("seed", d.seed()), TrainingOptions.architecture(a), a.integer("training-candidates", k),
                 a.number("feedback-share", d.feedbackShare()),
                 addReferences(a.string("add-reference", null), d.addReferences()),
-                a.string("select", d.selection()));
+                a.string("select", d.selection()), a.number("weight-average", d.weightAverage()));
         Path out = Path.of(a.string("out", "bench-quality.json"));
         int seeds = a.integer("seeds", 1);
         a.requireAllUsed();

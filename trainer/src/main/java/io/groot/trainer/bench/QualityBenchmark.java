@@ -149,7 +149,7 @@ public final class QualityBenchmark {
         Random random = new Random(config.seed());
         try (Labeler labeler = Labeler.create(config.architecture(), Vocabulary.build(texts, labels), config.seed());
              GrootTraining training = new GrootTraining(labeler, GrootObjective.maximumLikelihood(),
-                     config.nllLearningRate())) {
+                     config.nllLearningRate(), config.weightAverage())) {
             progress.printf(Locale.ROOT, "nll: %d labels, %d tokens in the vocabulary, training on %s%n",
                     labeler.vocabulary().labelCount(), labeler.vocabulary().tokenCount(), labeler.device());
             byte[] best = null;
@@ -157,15 +157,15 @@ public final class QualityBenchmark {
             for (int epoch = 1; epoch <= config.nllEpochs(); epoch++) {
                 long t = System.nanoTime();
                 double loss = training.trainEpochs(references, 1, config.batchSize(), random);
-                RankedEvaluation onValid = onValid(labeler, valid);
-                double score = selectionScore(onValid);
+                Checkpoint checkpoint = checkpoint(training, labeler, valid, bestScore);
+                RankedEvaluation onValid = checkpoint.onValid();
                 progress.printf(Locale.ROOT, "nll epoch %d/%d: loss %.4f, valid %s@1 %.4f, span F1@1 %.2f (%.0f s)%n",
                         epoch, config.nllEpochs(), loss, reward.name(), onValid.rewardAtRank()[0],
                         100 * onValid.spanF1AtOne(),
                         elapsed(t));
-                if (score > bestScore) {
-                    bestScore = score;
-                    best = LabelerArtifact.toBytes(labeler);
+                if (checkpoint.model() != null) {
+                    bestScore = checkpoint.score();
+                    best = checkpoint.model();
                 }
             }
             return best;
@@ -246,18 +246,20 @@ public final class QualityBenchmark {
                 variant == Variant.GROOT, setting.addReference());
         float rate = variant == Variant.NLL_CONTINUED ? config.nllLearningRate() : config.grootLearningRate();
         try (Labeler labeler = LabelerArtifact.fromBytes(start);
-             GrootTraining training = new GrootTraining(labeler, setting.objective(), rate)) {
+             GrootTraining training = new GrootTraining(labeler, setting.objective(), rate, config.weightAverage())) {
             byte[] best = null;
             double bestScore = Double.NEGATIVE_INFINITY;
             for (int round = 1; round <= config.rounds(); round++) {
                 long t = System.nanoTime();
                 List<LabelledSentence> sentences = roundSentences(train, round);
+                int r = round;
+                // Candidates come from the model the previous round gave, as the stream's come from the served one.
                 List<ContrastSet> sets = variant == Variant.NLL_CONTINUED ? references(sentences)
-                        : OfflineRound.contrastSets(labeler, round, sentences, config.trainingCandidates(), builder,
-                        64);
+                        : training.averaged(() -> OfflineRound.contrastSets(labeler, r, sentences,
+                        config.trainingCandidates(), builder, 64));
                 double loss = training.trainEpochs(sets, 1, config.batchSize(), random);
-                RankedEvaluation onValid = onValid(labeler, valid);
-                double score = selectionScore(onValid);
+                Checkpoint checkpoint = checkpoint(training, labeler, valid, bestScore);
+                RankedEvaluation onValid = checkpoint.onValid();
                 double members = sets.stream().mapToInt(s -> s.getMembers().size()).average().orElse(0);
                 double corrected = perSet(sets, Origin.CORRECTED);
                 // A reference member means the model's top candidates missed it: the hard sets.
@@ -276,9 +278,9 @@ public final class QualityBenchmark {
                 figures.put("validRewardAtOne", onValid.rewardAtRank()[0]);
                 figures.put("validSpanF1AtOne", onValid.spanF1AtOne());
                 log.add(figures);
-                if (score > bestScore) {
-                    bestScore = score;
-                    best = LabelerArtifact.toBytes(labeler);
+                if (checkpoint.model() != null) {
+                    bestScore = checkpoint.score();
+                    best = checkpoint.model();
                 }
             }
             return new Trained(setting, best, bestScore, log);
@@ -311,6 +313,20 @@ public final class QualityBenchmark {
             out.put(Comparisons.BY_SENTENCE, bySentence);
             return out;
         }
+    }
+
+    /** A model judged on valid: its evaluation, its score, and its bytes if it beat the best so far (else null). */
+    private record Checkpoint(RankedEvaluation onValid, double score, byte[] model) {
+    }
+
+    /** Judges the model the training gives (its weight average, if it keeps one) and saves it if it is the best. */
+    private Checkpoint checkpoint(GrootTraining training, Labeler labeler, List<LabelledSentence> valid,
+                                  double bestScore) throws IOException {
+        return training.averaged(() -> {
+            RankedEvaluation onValid = onValid(labeler, valid);
+            double score = selectionScore(onValid);
+            return new Checkpoint(onValid, score, score > bestScore ? LabelerArtifact.toBytes(labeler) : null);
+        });
     }
 
     /** Rank 1 of the beam that is reported on test: greedy decoding can differ from a beam's best. */
@@ -358,6 +374,7 @@ public final class QualityBenchmark {
         out.put("seed", config.seed());
         out.put("feedbackShare", config.feedbackShare());
         out.put("selection", config.selection());
+        out.put("weightAverage", config.weightAverage());
         out.put("architecture", config.architecture().toProperties());
         return out;
     }

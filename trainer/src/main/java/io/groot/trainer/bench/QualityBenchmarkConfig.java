@@ -25,12 +25,15 @@ import java.util.List;
  *                       GROOT trains with each and keeps the one its valid split scores best, as with objectives
  * @param selection      what "best on valid" means for epochs, rounds and settings: {@code span-f1}, the corpus span F1
  *                       at rank 1 (the headline metric), or {@code reward}, the mean reward at rank 1
+ * @param weightAverage  decay of the moving average of the weights that every model (baseline, rounds, ablations)
+ *                       is judged, saved and generates candidates with ({@link io.groot.trainer.groot.WeightAverage});
+ *                       0: the raw weights after the last step
  */
 public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int rounds, List<GrootObjective> objectives,
                                      int maxCorrections, float nllLearningRate, float grootLearningRate,
                                      int batchSize, int maxTrain, int seed, LabelerConfig architecture,
                                      int trainingCandidates, double feedbackShare, List<Boolean> addReferences,
-                                     String selection) {
+                                     String selection, double weightAverage) {
     public static final String SELECT_SPAN_F1 = "span-f1";
     public static final String SELECT_REWARD = "reward";
 
@@ -44,6 +47,9 @@ public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int ro
             throw new IllegalArgumentException("at least one GROOT loss setting and one add-reference value are "
                     + "needed");
         }
+        if (weightAverage < 0 || weightAverage >= 1) {
+            throw new IllegalArgumentException("weight average decay must be in [0, 1), got " + weightAverage);
+        }
         if (feedbackShare < 0 || feedbackShare >= 1) {
             throw new IllegalArgumentException("feedback share must be in [0, 1), got " + feedbackShare);
         }
@@ -51,18 +57,18 @@ public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int ro
 
     public static QualityBenchmarkConfig defaults() {
         return new QualityBenchmarkConfig("f0.5", 4, 12, 3, List.of(GrootObjective.defaults()), 4, 2e-3f, 5e-4f, 32,
-                0, 42, LabelerConfig.defaults(), 4, 0, List.of(true), SELECT_SPAN_F1);
+                0, 42, LabelerConfig.defaults(), 4, 0, List.of(true), SELECT_SPAN_F1, 0);
     }
 
     public QualityBenchmarkConfig withSeed(int newSeed) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
                 grootLearningRate, batchSize, maxTrain, newSeed, architecture, trainingCandidates, feedbackShare,
-                addReferences, selection);
+                addReferences, selection, weightAverage);
     }
 
     public QualityBenchmarkConfig withFeedbackShare(double share) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
                 grootLearningRate, batchSize, maxTrain, seed, architecture, trainingCandidates, share,
-                addReferences, selection);
+                addReferences, selection, weightAverage);
     }
 }

@@ -31,9 +31,18 @@ public final class GrootTraining implements AutoCloseable {
     private final Labeler labeler;
     private final GrootObjective objective;
     private final Trainer trainer;
+    private final WeightAverage average;
     private long skippedUnknownLabels;
 
     public GrootTraining(Labeler labeler, GrootObjective objective, float learningRate) {
+        this(labeler, objective, learningRate, 0);
+    }
+
+    /**
+     * With {@code averageDecay} in (0, 1), a {@link WeightAverage} of the weights is kept over the steps, and
+     * {@link #averaged} runs code with it in place; 0 keeps none.
+     */
+    public GrootTraining(Labeler labeler, GrootObjective objective, float learningRate, double averageDecay) {
         this.labeler = labeler;
         this.objective = objective;
         DefaultTrainingConfig config = new DefaultTrainingConfig(new GrootLoss(objective))
@@ -42,6 +51,22 @@ public final class GrootTraining implements AutoCloseable {
                 .optDevices(new ai.djl.Device[]{labeler.device()});
         this.trainer = labeler.model().newTrainer(config);
         trainer.initialize(labeler.block().inputShapes(1, 4, 1));
+        this.average = averageDecay > 0 ? new WeightAverage(labeler, averageDecay) : null;
+    }
+
+    /**
+     * Runs {@code action} with the averaged weights in the labeler (the model this training gives: evaluate, save
+     * or generate with it), then puts the trained weights back; without an average, just runs it.
+     */
+    public <T, E extends Exception> T averaged(WeightAverage.Action<T, E> action) throws E {
+        return average == null ? action.run() : average.applied(action);
+    }
+
+    /** Leaves the averaged weights in the labeler for good, if an average is kept. */
+    public void keepAveraged() {
+        if (average != null) {
+            average.keep();
+        }
     }
 
     /** One optimizer step on these contrast sets; returns the batch loss (NaN if no set was usable). */
@@ -67,6 +92,9 @@ public final class GrootTraining implements AutoCloseable {
                 loss = value.getFloat();
             }
             trainer.step();
+            if (average != null) {
+                average.update();
+            }
             return loss;
         }
     }
@@ -189,6 +217,9 @@ public final class GrootTraining implements AutoCloseable {
 
     @Override
     public void close() {
+        if (average != null) {
+            average.close();
+        }
         trainer.close();
     }
 }
