@@ -50,11 +50,6 @@ public final class WeightAverage implements AutoCloseable {
         }
     }
 
-    /** Optimizer steps folded in so far. */
-    public long updates() {
-        return updates;
-    }
-
     /**
      * Runs {@code action} with the averaged weights in the labeler, then puts the trained weights back, so training
      * goes on from its own trajectory.
