@@ -68,6 +68,7 @@ public final class OnnxWordEncoder implements WordContextEncoder, AutoCloseable 
         this.sep = singleId("[SEP]");
         this.unknown = singleId("[UNK]");
         CommandLineGuard.check();
+        OnnxRuntimeNatives.prepare();
         try {
             environment = OrtEnvironment.getEnvironment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
