@@ -247,7 +247,9 @@ public final class StreamingTrainer implements Runnable, AutoCloseable {
         } catch (RuntimeException e) {
             deadLetters.add(deadLetter(record, e));
             unreadableBatches.incrementAndGet();
-            LOG.error("dead-lettering unreadable training batch at {}-{}@{}: {}", record.topic(), record.partition(),
+            // WARN, not ERROR: nothing is lost (the bytes go to the dead-letter topic with the reason), and the
+            // unreadable-batches metric and its alert are how an operator hears of it.
+            LOG.warn("dead-lettering unreadable training batch at {}-{}@{}: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
             batch = null;
         }
