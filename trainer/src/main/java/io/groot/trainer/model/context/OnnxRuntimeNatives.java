@@ -12,6 +12,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -59,7 +60,8 @@ final class OnnxRuntimeNatives {
 
     /**
      * Writes the libraries (file name to bytes) into a directory under {@code cacheRoot} named by their digest, and
-     * returns it. A file already there with the right size is kept: files only ever appear whole.
+     * returns it. A file already there with the same bytes is kept; any other is replaced. Files only ever appear
+     * whole.
      */
     static Path unpack(Path cacheRoot, Map<String, byte[]> libraries) throws IOException {
         StringBuilder digests = new StringBuilder();
@@ -69,7 +71,8 @@ final class OnnxRuntimeNatives {
         Files.createDirectories(directory);
         for (Map.Entry<String, byte[]> library : libraries.entrySet()) {
             Path target = directory.resolve(library.getKey());
-            if (Files.isRegularFile(target) && Files.size(target) == library.getValue().length) {
+            if (Files.isRegularFile(target) && Files.size(target) == library.getValue().length
+                    && Arrays.equals(Files.readAllBytes(target), library.getValue())) {
                 continue;
             }
             Path part = Files.createTempFile(directory, library.getKey(), ".part");

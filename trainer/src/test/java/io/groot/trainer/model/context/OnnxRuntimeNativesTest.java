@@ -21,7 +21,7 @@ class OnnxRuntimeNativesTest {
     Path cache;
 
     @Test
-    void unpacksOnceKeyedByContentAndMendsATruncatedFile() throws IOException {
+    void unpacksOnceKeyedByContentAndMendsADamagedFile() throws IOException {
         Map<String, byte[]> libraries = new LinkedHashMap<>();
         libraries.put("libone.so", "first library".getBytes());
         libraries.put("libtwo.so", "second library".getBytes());
@@ -32,10 +32,16 @@ class OnnxRuntimeNativesTest {
 
         FileTime old = FileTime.fromMillis(1_000_000L);
         Files.setLastModifiedTime(directory.resolve("libone.so"), old);
-        Files.write(directory.resolve("libtwo.so"), "second".getBytes());
         assertEquals(directory, OnnxRuntimeNatives.unpack(cache, libraries));
         assertEquals(old, Files.getLastModifiedTime(directory.resolve("libone.so")), "a whole file was rewritten");
-        assertArrayEquals(libraries.get("libtwo.so"), Files.readAllBytes(directory.resolve("libtwo.so")));
+
+        Files.write(directory.resolve("libone.so"), "first librarY".getBytes());
+        Files.write(directory.resolve("libtwo.so"), "second".getBytes());
+        assertEquals(directory, OnnxRuntimeNatives.unpack(cache, libraries));
+        assertArrayEquals(libraries.get("libone.so"), Files.readAllBytes(directory.resolve("libone.so")),
+                "a damaged file of the right size was kept");
+        assertArrayEquals(libraries.get("libtwo.so"), Files.readAllBytes(directory.resolve("libtwo.so")),
+                "a truncated file was kept");
         try (var files = Files.list(directory)) {
             assertEquals(2, files.count(), "a temporary file was left behind");
         }
