@@ -163,10 +163,32 @@ class QualityBenchmarkTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void everyReportedModelDecodesWithTheOutsideBiasItsValidSplitScoresBest() throws Exception {
+        // Without a valid split the test split serves for it, so each model's reported reward@1 must be the best
+        // of the biases tried, and the bias reported the one that scored it.
+        LabelledCorpus tiny = tinyCorpus();
+        QualityBenchmarkConfig config = tinyConfig(2, 1, 1e-3f, 0, List.of(GrootObjective.defaults()));
+        Map<String, Object> report = new QualityBenchmark(config, new PrintStream(OutputStream.nullOutputStream()))
+                .run(new LabelledCorpus(tiny.train(), List.of(), tiny.test()), "tiny");
+
+        Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) report.get("models");
+        for (String model : List.of("nll", "groot", "groot-no-correction", "nll-continued")) {
+            Map<String, Double> tried = (Map<String, Double>) models.get(model).get("outsideBiasValid");
+            assertEquals(8, tried.size(), model);
+            double best = tried.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+            double reported = ((List<Double>) models.get(model).get("rewardAtRank")).get(0);
+            assertEquals(best, reported, 1e-12, model);
+            float bias = ((Number) models.get(model).get("outsideBias")).floatValue();
+            assertEquals(best, tried.get(Float.toString(bias)), 1e-12, model);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void selectsRoundsByTheRewardItReports() throws Exception {
         // Without a valid split the test split serves for selection: a single round's score there is its report.
         LabelledCorpus tiny = tinyCorpus();
-        QualityBenchmarkConfig config = tinyConfig(1, 1, 1e-3f, 0, List.of(GrootObjective.defaults()));
+        QualityBenchmarkConfig config = uncalibrated(tinyConfig(1, 1, 1e-3f, 0, List.of(GrootObjective.defaults())));
         Map<String, Object> report = new QualityBenchmark(config, new PrintStream(OutputStream.nullOutputStream()))
                 .run(new LabelledCorpus(tiny.train(), List.of(), tiny.test()), "tiny");
 
@@ -190,7 +212,8 @@ class QualityBenchmarkTest {
                 byReward.nllEpochs(), byReward.rounds(), byReward.objectives(), byReward.maxCorrections(),
                 byReward.nllLearningRate(), byReward.grootLearningRate(), byReward.batchSize(), byReward.maxTrain(),
                 byReward.seed(), byReward.architecture(), byReward.trainingCandidates(), byReward.feedbackShare(),
-                byReward.addReferences(), QualityBenchmarkConfig.SELECT_SPAN_F1, byReward.weightAverage());
+                byReward.addReferences(), QualityBenchmarkConfig.SELECT_SPAN_F1, byReward.weightAverage(),
+                false);
         Map<String, Object> report = new QualityBenchmark(bySpanF1, new PrintStream(OutputStream.nullOutputStream()))
                 .run(new LabelledCorpus(tiny.train(), List.of(), tiny.test()), "tiny");
         Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) report.get("models");
@@ -256,6 +279,14 @@ class QualityBenchmarkTest {
                 models.get("groot-no-correction").get("rewardAtRank"));
     }
 
+    /** The same benchmark with every model decoded as trained, without an outside bias chosen on valid. */
+    private static QualityBenchmarkConfig uncalibrated(QualityBenchmarkConfig c) {
+        return new QualityBenchmarkConfig(c.reward(), c.k(), c.nllEpochs(), c.rounds(), c.objectives(),
+                c.maxCorrections(), c.nllLearningRate(), c.grootLearningRate(), c.batchSize(), c.maxTrain(), c.seed(),
+                c.architecture(), c.trainingCandidates(), c.feedbackShare(), c.addReferences(), c.selection(),
+                c.weightAverage(), false);
+    }
+
     /** A small labeler on the tiny corpus: seconds per run. */
     private static QualityBenchmarkConfig tinyConfig(int nllEpochs, int rounds, float nllRate, double feedbackShare,
                                                      List<GrootObjective> objectives) {
@@ -266,7 +297,7 @@ class QualityBenchmarkTest {
                                                      List<GrootObjective> objectives, List<Boolean> addReferences) {
         return new QualityBenchmarkConfig("f0.5", 3, nllEpochs, rounds, objectives, 2, nllRate, 2e-3f, 16, 0, 5,
                 new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3, feedbackShare, addReferences,
-                QualityBenchmarkConfig.SELECT_REWARD, 0);
+                QualityBenchmarkConfig.SELECT_REWARD, 0, true);
     }
 
     @SuppressWarnings("unchecked")

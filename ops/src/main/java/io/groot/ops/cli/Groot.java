@@ -163,6 +163,8 @@ public final class Groot {
                                          span F1 at rank 1, or the mean reward at rank 1 [span-f1]
               --weight-average X         decay of the moving average of the weights every model is judged, saved
                                          and generates with; 0: the raw weights after the last step [0]
+              --calibrate-outside BOOL   give every reported model the outside-label bias of beam search that its
+                                         valid split scores best, before the test split [true]
               --seed N                   random seed [42]
               --seeds N                  repeat with seeds seed..seed+N-1; report mean and std per metric [1]
               --out FILE                 where the JSON goes [bench-quality.json]
@@ -277,7 +279,9 @@ public final class Groot {
                 a.integer("seed", d.seed()), TrainingOptions.architecture(a), a.integer("training-candidates", k),
                 a.number("feedback-share", d.feedbackShare()),
                 addReferences(a.string("add-reference", null), d.addReferences()),
-                a.string("select", d.selection()), a.number("weight-average", d.weightAverage()));
+                a.string("select", d.selection()), a.number("weight-average", d.weightAverage()),
+                parseBoolean("calibrate-outside", a.string("calibrate-outside",
+                        Boolean.toString(d.calibrateOutsideBias()))));
         Path out = Path.of(a.string("out", "bench-quality.json"));
         int seeds = a.integer("seeds", 1);
         a.requireAllUsed();

@@ -94,14 +94,14 @@ public final class QualityBenchmark {
         long t = System.nanoTime();
         byte[] nll = trainMaximumLikelihood(pretraining, valid, corpus);
         seconds.put("nll", elapsed(t));
-        models.put("nll", evaluate("nll", nll, test));
+        models.put("nll", evaluate("nll", nll, valid, test));
 
         for (Variant variant : Variant.values()) {
             t = System.nanoTime();
             List<Setting> settings = settings(variant);
             List<Map<String, Object>> tried = new ArrayList<>();
             Trained chosen = trainAndChooseOnValid(nll, feedback, valid, variant, settings, tried);
-            Map<String, Object> evaluated = evaluate(variant.label, chosen.model(), test);
+            Map<String, Object> evaluated = evaluate(variant.label, chosen.model(), valid, test);
             evaluated.put("rounds", chosen.roundLog());
             if (settings.size() > 1) {
                 evaluated.put("objective", objectiveMap(chosen.setting().objective()));
@@ -300,8 +300,20 @@ public final class QualityBenchmark {
                 round * sentences.size() / config.rounds());
     }
 
-    private Map<String, Object> evaluate(String name, byte[] model, List<LabelledSentence> test) throws IOException {
+    /** The model on test, with the outside bias valid chooses for it if the config says so. */
+    private Map<String, Object> evaluate(String name, byte[] model, List<LabelledSentence> valid,
+                                         List<LabelledSentence> test) throws IOException {
         try (Labeler labeler = LabelerArtifact.fromBytes(model)) {
+            OutsideBiasCalibration.Choice calibration = null;
+            if (config.calibrateOutsideBias()) {
+                calibration = OutsideBiasCalibration.choose(bias -> {
+                    labeler.setOutsideBias(bias);
+                    return selectionScore(onValid(labeler, valid));
+                });
+                labeler.setOutsideBias(calibration.bias());
+                progress.printf(Locale.ROOT, "%s: outside bias %.2f chosen on valid (%s %.4f; %.4f without)%n", name,
+                        calibration.bias(), config.selection(), calibration.score(), calibration.tried().get(0f));
+            }
             RankedEvaluation evaluation = RankedEvaluation.of(labeler, test, config.k(), reward, 64);
             progress.printf(Locale.ROOT, "%s on test: %s@1 %.4f, mean-of-%d %.4f, span F1@1 %.2f%n", name,
                     reward.name(), evaluation.rewardAtRank()[0], config.k(), evaluation.meanOfK(),
@@ -310,6 +322,12 @@ public final class QualityBenchmark {
             Map<String, List<Double>> bySentence = new LinkedHashMap<>();
             evaluation.bySentence().forEach((metric, values) ->
                     bySentence.put(metric, Arrays.stream(values).boxed().toList()));
+            if (calibration != null) {
+                out.put("outsideBias", calibration.bias());
+                Map<String, Double> tried = new LinkedHashMap<>();
+                calibration.tried().forEach((bias, score) -> tried.put(Float.toString(bias), score));
+                out.put("outsideBiasValid", tried);
+            }
             out.put(Comparisons.BY_SENTENCE, bySentence);
             return out;
         }
@@ -375,6 +393,7 @@ public final class QualityBenchmark {
         out.put("feedbackShare", config.feedbackShare());
         out.put("selection", config.selection());
         out.put("weightAverage", config.weightAverage());
+        out.put("calibrateOutsideBias", config.calibrateOutsideBias());
         out.put("architecture", config.architecture().toProperties());
         return out;
     }

@@ -28,12 +28,15 @@ import java.util.List;
  * @param weightAverage  decay of the moving average of the weights that every model (baseline, rounds, ablations)
  *                       is judged, saved and generates candidates with ({@link io.groot.trainer.groot.WeightAverage});
  *                       0: the raw weights after the last step
+ * @param calibrateOutsideBias whether every reported model (the baseline's chosen epoch, each variant's chosen round)
+ *                       gets the outside bias its valid split scores best ({@link OutsideBiasCalibration}) before it
+ *                       is evaluated on test; the rounds start from the baseline without it
  */
 public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int rounds, List<GrootObjective> objectives,
                                      int maxCorrections, float nllLearningRate, float grootLearningRate,
                                      int batchSize, int maxTrain, int seed, LabelerConfig architecture,
                                      int trainingCandidates, double feedbackShare, List<Boolean> addReferences,
-                                     String selection, double weightAverage) {
+                                     String selection, double weightAverage, boolean calibrateOutsideBias) {
     public static final String SELECT_SPAN_F1 = "span-f1";
     public static final String SELECT_REWARD = "reward";
 
@@ -57,18 +60,18 @@ public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int ro
 
     public static QualityBenchmarkConfig defaults() {
         return new QualityBenchmarkConfig("f0.5", 4, 12, 3, List.of(GrootObjective.defaults()), 4, 2e-3f, 5e-4f, 32,
-                0, 42, LabelerConfig.defaults(), 4, 0, List.of(true), SELECT_SPAN_F1, 0);
+                0, 42, LabelerConfig.defaults(), 4, 0, List.of(true), SELECT_SPAN_F1, 0, true);
     }
 
     public QualityBenchmarkConfig withSeed(int newSeed) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
                 grootLearningRate, batchSize, maxTrain, newSeed, architecture, trainingCandidates, feedbackShare,
-                addReferences, selection, weightAverage);
+                addReferences, selection, weightAverage, calibrateOutsideBias);
     }
 
     public QualityBenchmarkConfig withFeedbackShare(double share) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
                 grootLearningRate, batchSize, maxTrain, seed, architecture, trainingCandidates, share,
-                addReferences, selection, weightAverage);
+                addReferences, selection, weightAverage, calibrateOutsideBias);
     }
 }

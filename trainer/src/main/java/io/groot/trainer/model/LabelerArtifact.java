@@ -26,6 +26,8 @@ public final class LabelerArtifact {
     private static final String LABELS = "labels.txt";
     private static final String PARAMETERS = "labeler.params";
     private static final String FORMAT = "groot-labeler-2";
+    /** Decoding, not architecture: written only when set, so artifacts without it keep their bytes. */
+    private static final String OUTSIDE_BIAS = "decoding.outsideBias";
 
     private LabelerArtifact() {
     }
@@ -35,6 +37,9 @@ public final class LabelerArtifact {
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             Properties config = labeler.config().toProperties();
             config.setProperty("format", FORMAT);
+            if (labeler.outsideBias() != 0) {
+                config.setProperty(OUTSIDE_BIAS, Float.toString(labeler.outsideBias()));
+            }
             StringWriter configText = new StringWriter();
             config.store(configText, null);
             write(zip, CONFIG, stripDateComment(configText.toString()).getBytes(StandardCharsets.UTF_8));
@@ -76,9 +81,20 @@ public final class LabelerArtifact {
         if (!FORMAT.equals(config.getProperty("format"))) {
             throw new IOException("unsupported labeler artifact format: " + config.getProperty("format"));
         }
+        float outsideBias;
+        try {
+            outsideBias = Float.parseFloat(config.getProperty(OUTSIDE_BIAS, "0"));
+        } catch (NumberFormatException e) {
+            throw new IOException("labeler artifact has an unreadable " + OUTSIDE_BIAS + ": " + e.getMessage(), e);
+        }
+        if (!Float.isFinite(outsideBias)) {
+            throw new IOException("labeler artifact has a non-finite " + OUTSIDE_BIAS + ": " + outsideBias);
+        }
         try (InputStream in = new ByteArrayInputStream(parameters)) {
-            return Labeler.load(LabelerConfig.fromProperties(config), new Vocabulary(tokens, labels),
+            Labeler labeler = Labeler.load(LabelerConfig.fromProperties(config), new Vocabulary(tokens, labels),
                     new DataInputStream(in));
+            labeler.setOutsideBias(outsideBias);
+            return labeler;
         }
     }
 
