@@ -28,6 +28,8 @@ import java.util.Map;
  */
 public final class Labeler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Labeler.class);
+    /** The outside label of BIO tagging, the one an outside bias applies to. */
+    public static final String OUTSIDE = "O";
 
     private final Model model;
     private final LabelerBlock block;
@@ -109,9 +111,6 @@ public final class Labeler implements AutoCloseable {
     void saveParameters(java.io.DataOutputStream out) throws IOException {
         block.saveParameters(out);
     }
-
-    /** The outside label of BIO tagging, the one an outside bias applies to. */
-    public static final String OUTSIDE = "O";
 
     /**
      * Beam search ranks by the log-probability less {@code bias} for each outside label ({@value #OUTSIDE}); a
