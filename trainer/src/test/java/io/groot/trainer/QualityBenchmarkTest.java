@@ -188,7 +188,8 @@ class QualityBenchmarkTest {
     void selectsRoundsByTheRewardItReports() throws Exception {
         // Without a valid split the test split serves for selection: a single round's score there is its report.
         LabelledCorpus tiny = tinyCorpus();
-        QualityBenchmarkConfig config = uncalibrated(tinyConfig(1, 1, 1e-3f, 0, List.of(GrootObjective.defaults())));
+        QualityBenchmarkConfig config = tinyConfig(1, 1, 1e-3f, 0, List.of(GrootObjective.defaults()))
+                .withCalibrateOutsideBias(false);
         Map<String, Object> report = new QualityBenchmark(config, new PrintStream(OutputStream.nullOutputStream()))
                 .run(new LabelledCorpus(tiny.train(), List.of(), tiny.test()), "tiny");
 
@@ -277,14 +278,6 @@ class QualityBenchmarkTest {
         assertFalse(models.get("groot-no-correction").containsKey("objectivesTried"));
         assertEquals(alone.get("groot-no-correction").get("rewardAtRank"),
                 models.get("groot-no-correction").get("rewardAtRank"));
-    }
-
-    /** The same benchmark with every model decoded as trained, without an outside bias chosen on valid. */
-    private static QualityBenchmarkConfig uncalibrated(QualityBenchmarkConfig c) {
-        return new QualityBenchmarkConfig(c.reward(), c.k(), c.nllEpochs(), c.rounds(), c.objectives(),
-                c.maxCorrections(), c.nllLearningRate(), c.grootLearningRate(), c.batchSize(), c.maxTrain(), c.seed(),
-                c.architecture(), c.trainingCandidates(), c.feedbackShare(), c.addReferences(), c.selection(),
-                c.weightAverage(), false);
     }
 
     /** A small labeler on the tiny corpus: seconds per run. */

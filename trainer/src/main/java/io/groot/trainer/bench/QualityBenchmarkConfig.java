@@ -69,6 +69,12 @@ public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int ro
                 addReferences, selection, weightAverage, calibrateOutsideBias);
     }
 
+    public QualityBenchmarkConfig withCalibrateOutsideBias(boolean calibrate) {
+        return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
+                grootLearningRate, batchSize, maxTrain, seed, architecture, trainingCandidates, feedbackShare,
+                addReferences, selection, weightAverage, calibrate);
+    }
+
     public QualityBenchmarkConfig withFeedbackShare(double share) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
                 grootLearningRate, batchSize, maxTrain, seed, architecture, trainingCandidates, share,
