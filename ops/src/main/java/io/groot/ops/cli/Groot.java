@@ -83,7 +83,8 @@ public final class Groot {
               --initial-epochs N         epochs of that initial training [4]
               --encoder NAME             version 1's frozen pretrained encoder, whose word vectors join words, shape
                                          and characters: none, minilm-layers (all-MiniLM-L6-v2, the mean of its
-                                         six layers), minilm (its last layer), minilm-q or bge-small [minilm-layers]
+                                         six layers), minilm (its last layer), minilm-q-layers and minilm-q (the
+                                         same on its int8 twin), or bge-small [minilm-layers]
               --max-texts N              most texts streamed through the loop [20000]
               --examples-per-version N   contrast sets per trained version [texts / 5, at least 64]
               --min-versions N           stop after N versions trained on feedback [2]
@@ -118,7 +119,7 @@ public final class Groot {
               [20,40,60,80,100,130,160,200,250,300] --step-seconds N [60] --warmup-seconds N [45]
               --instances N (groot streams processes) [1] --partitions N [2] --reward-delay-ms N [2000]
               --seed-sentences N (init-model's) [1000] --initial-epochs N [4]
-              --encoder none|minilm-layers|minilm|minilm-q|bge-small (the labeler's pretrained encoder)
+              --encoder none|minilm-layers|minilm|minilm-q-layers|minilm-q|bge-small (the labeler's encoder)
               [minilm-layers]
               --max-sets-per-version N --cpu-share X (the trainer's budget, as groot trainer takes them) [its]
             """;
@@ -141,8 +142,8 @@ public final class Groot {
               --reward NAME              objective and reported reward [f0.5]
               --encoder NAME             the frozen pretrained encoder whose word vectors join the BiLSTM input
                                          beside words, shape and characters: none, minilm-layers (all-MiniLM-L6-v2,
-                                         the mean of its six layers), minilm (its last layer), minilm-q or
-                                         bge-small [minilm-layers]
+                                         the mean of its six layers), minilm (its last layer), minilm-q-layers
+                                         and minilm-q (the same on its int8 twin), or bge-small [minilm-layers]
               --k N                      candidates per sentence [4]
               --training-candidates N    candidates per training sentence in GROOT rounds [k]
               --nll-epochs N             maximum-likelihood epochs of the baseline, best on valid kept [12]

@@ -65,8 +65,9 @@ final class ServiceCommands {
               --sentences N              the first N training sentences [a tenth, at most 1000]
               --epochs N                 maximum-likelihood epochs [4]
               --seed N                   random seed [7]
-              --encoder NAME             the frozen pretrained encoder: none, minilm-layers, minilm, minilm-q or
-                                         bge-small (groot demo --help says what they are) [minilm-layers]
+              --encoder NAME             the frozen pretrained encoder: none, minilm-layers, minilm,
+                                         minilm-q-layers, minilm-q or bge-small (groot demo --help says what they
+                                         are) [minilm-layers]
             """,
             "trainer", """
             trainer options:

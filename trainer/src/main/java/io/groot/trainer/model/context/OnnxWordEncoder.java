@@ -27,13 +27,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Sentences longer than {@link #WINDOW_PIECES} pieces are cut into windows at word boundaries (the model takes
  * 512 at most and was trained on shorter text). A word with no pieces (zero-width space, NUL) reads as [UNK]. Rows
  * are batched by piece count, each row masked to its own length: fp32 gives a sentence the same vectors whatever
- * its batch-mates.
+ * its batch-mates. A dynamically quantized model does not (its activations' int8 scale spans the whole batch), so
+ * it runs one row at a time.
  */
 public final class OnnxWordEncoder implements WordContextEncoder, AutoCloseable {
     /** Pieces per window, [CLS] and [SEP] excluded. */
     static final int WINDOW_PIECES = 254;
     static final String LAST_HIDDEN_STATE = "last_hidden_state";
-    private static final int BATCH_ROWS = 8;
+    /** Rows per run for an fp32 model. */
+    static final int BATCH_ROWS = 8;
     private static final int MAX_CACHED_WORDS = 200_000;
 
     private final String name;
@@ -47,18 +49,25 @@ public final class OnnxWordEncoder implements WordContextEncoder, AutoCloseable 
     private final long unknown;
     private final Map<String, long[]> piecesByWord = new ConcurrentHashMap<>();
     private final List<String> layers;
+    private final int rowsPerRun;
 
     OnnxWordEncoder(String name, byte[] model, InputStream tokenizerJson, int dimension) throws IOException {
-        this(name, model, tokenizerJson, dimension, List.of());
+        this(name, model, tokenizerJson, dimension, List.of(), BATCH_ROWS);
     }
 
     /**
-     * @param layers the graph's tensors whose mean is each piece's vector (inner layers of the encoder), or empty for
-     *               its {@code last_hidden_state}
+     * @param layers     the graph's tensors whose mean is each piece's vector (inner layers of the encoder), or empty
+     *                   for its {@code last_hidden_state}
+     * @param rowsPerRun windows per model run: {@link #BATCH_ROWS}, or 1 for a model whose rows are not independent
+     *                   of each other (dynamic quantization)
      */
-    OnnxWordEncoder(String name, byte[] model, InputStream tokenizerJson, int dimension, List<String> layers)
-            throws IOException {
+    OnnxWordEncoder(String name, byte[] model, InputStream tokenizerJson, int dimension, List<String> layers,
+                    int rowsPerRun) throws IOException {
+        if (rowsPerRun < 1) {
+            throw new IllegalArgumentException("rows per run must be positive, got " + rowsPerRun);
+        }
         this.name = name;
+        this.rowsPerRun = rowsPerRun;
         this.sha256 = Sha256.hex(model);
         this.dimension = dimension;
         this.layers = List.copyOf(layers);
@@ -157,8 +166,8 @@ public final class OnnxWordEncoder implements WordContextEncoder, AutoCloseable 
             }
         }
         windows.sort(Comparator.comparingInt(Window::pieces));
-        for (int from = 0; from < windows.size(); from += BATCH_ROWS) {
-            run(windows.subList(from, Math.min(windows.size(), from + BATCH_ROWS)), out);
+        for (int from = 0; from < windows.size(); from += rowsPerRun) {
+            run(windows.subList(from, Math.min(windows.size(), from + rowsPerRun)), out);
         }
         return out;
     }

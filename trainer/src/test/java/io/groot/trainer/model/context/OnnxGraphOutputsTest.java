@@ -18,7 +18,7 @@ class OnnxGraphOutputsTest {
     private static OnnxWordEncoder encoder(List<String> layers) throws Exception {
         byte[] model = OnnxWordEncoder.resource("all-minilm-l6-v2.onnx");
         return new OnnxWordEncoder("test", model, new ByteArrayInputStream(
-                OnnxWordEncoder.resource("all-minilm-l6-v2-tokenizer.json")), 384, layers);
+                OnnxWordEncoder.resource("all-minilm-l6-v2-tokenizer.json")), 384, layers, OnnxWordEncoder.BATCH_ROWS);
     }
 
     @Test

@@ -60,14 +60,27 @@ class OnnxWordEncoderTest {
 
     @Test
     void aSentenceGetsTheSameVectorsWhateverItsBatchMates() {
+        assertSameVectorsAloneAndInABatch(ENCODER);
+    }
+
+    /** Replay must reproduce a version's candidates: int8 activations scaled over a batch would not. */
+    @Test
+    void aQuantizedEncoderGivesASentenceTheSameVectorsWhateverItsBatchMates() {
+        for (String name : List.of(ContextEncoders.MINILM_QUANTIZED, ContextEncoders.MINILM_QUANTIZED_LAYERS)) {
+            assertSameVectorsAloneAndInABatch(ContextEncoders.named(name).encoder());
+        }
+    }
+
+    private static void assertSameVectorsAloneAndInABatch(WordContextEncoder encoder) {
         List<String> tweet = List.of("@", "flightaware", "Apple", "opens", "in", "London", "#tech");
-        float[] alone = ENCODER.encode(List.of(tweet)).get(0);
+        float[] alone = encoder.encode(List.of(tweet)).get(0);
         List<List<String>> batch = new ArrayList<>();
         batch.add(List.of("a", "much", "longer", "sentence", "that", "pads", "every", "other", "row", "of", "it"));
         batch.add(tweet);
         batch.add(List.of("short"));
-        float[] withOthers = ENCODER.encode(batch).get(1);
-        assertArrayEquals(alone, withOthers, 1e-5f);
+        batch.add(List.of("RT", "@", "SportsCenter", ":", "76ers", "to", "retire", "Allen", "Iverson"));
+        float[] withOthers = encoder.encode(batch).get(1);
+        assertArrayEquals(alone, withOthers, 1e-5f, encoder.name());
     }
 
     @Test
