@@ -84,7 +84,7 @@ public final class Groot {
               --encoder NAME             version 1's frozen pretrained encoder, whose word vectors join words, shape
                                          and characters: none, minilm-layers (all-MiniLM-L6-v2, the mean of its
                                          six layers), minilm (its last layer), minilm-q-layers and minilm-q (the
-                                         same on its int8 twin), or bge-small [minilm-layers]
+                                         same on its int8 twin), or bge-small [minilm-q-layers]
               --max-texts N              most texts streamed through the loop [20000]
               --examples-per-version N   contrast sets per trained version [texts / 5, at least 64]
               --min-versions N           stop after N versions trained on feedback [2]
@@ -120,7 +120,7 @@ public final class Groot {
               --instances N (groot streams processes) [1] --partitions N [2] --reward-delay-ms N [2000]
               --seed-sentences N (init-model's) [1000] --initial-epochs N [4]
               --encoder none|minilm-layers|minilm|minilm-q-layers|minilm-q|bge-small (the labeler's encoder)
-              [minilm-layers]
+              [minilm-q-layers]
               --max-sets-per-version N --cpu-share X (the trainer's budget, as groot trainer takes them) [its]
             """;
 
@@ -143,7 +143,7 @@ public final class Groot {
               --encoder NAME             the frozen pretrained encoder whose word vectors join the BiLSTM input
                                          beside words, shape and characters: none, minilm-layers (all-MiniLM-L6-v2,
                                          the mean of its six layers), minilm (its last layer), minilm-q-layers
-                                         and minilm-q (the same on its int8 twin), or bge-small [minilm-layers]
+                                         and minilm-q (the same on its int8 twin), or bge-small [minilm-q-layers]
               --k N                      candidates per sentence [4]
               --training-candidates N    candidates per training sentence in GROOT rounds [k]
               --nll-epochs N             maximum-likelihood epochs of the baseline, best on valid kept [12]

@@ -67,7 +67,7 @@ final class ServiceCommands {
               --seed N                   random seed [7]
               --encoder NAME             the frozen pretrained encoder: none, minilm-layers, minilm,
                                          minilm-q-layers, minilm-q or bge-small (groot demo --help says what they
-                                         are) [minilm-layers]
+                                         are) [minilm-q-layers]
             """,
             "trainer", """
             trainer options:
