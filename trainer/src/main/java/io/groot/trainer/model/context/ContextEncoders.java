@@ -35,19 +35,30 @@ public final class ContextEncoders {
     /** BAAI bge-small-en-v1.5 (MIT; uncased, 12 layers, 384 wide): twice MiniLM's cost per text. */
     public static final String BGE_SMALL = "bge-small";
 
-    private static final Map<String, String[]> FILES = Map.of(
-            MINILM, new String[]{"all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json"},
-            MINILM_LAYERS, new String[]{"all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json"},
-            MINILM_QUANTIZED, new String[]{"all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json"},
-            MINILM_QUANTIZED_LAYERS, new String[]{"all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json"},
-            BGE_SMALL, new String[]{"bge-small-en-v1.5.onnx", "bge-small-en-v1.5-tokenizer.json"});
     private static final int DIMENSION = 384;
     private static final int MINILM_LAYER_COUNT = 6;
-    private static final Map<String, List<String>> LAYERS = Map.of(
-            MINILM, List.of(), MINILM_QUANTIZED, List.of(), BGE_SMALL, List.of(),
-            MINILM_LAYERS, layerOutputs(0, MINILM_LAYER_COUNT),
-            MINILM_QUANTIZED_LAYERS, layerOutputs(0, MINILM_LAYER_COUNT));
-    private static final List<String> QUANTIZED = List.of(MINILM_QUANTIZED, MINILM_QUANTIZED_LAYERS);
+
+    /**
+     * An encoder's files (at a Maven Central jar's root), the layers whose mean is a piece's vector (empty: the last
+     * one), and how many windows a run takes.
+     */
+    private record Spec(String model, String tokenizer, List<String> layers, int rowsPerRun) {
+        static Spec fp32(String stem, List<String> layers) {
+            return new Spec(stem + ".onnx", stem + "-tokenizer.json", layers, OnnxWordEncoder.BATCH_ROWS);
+        }
+
+        /** Dynamically quantized: a run's rows share their int8 scales, so each window runs alone. */
+        static Spec int8(String stem, List<String> layers) {
+            return new Spec(stem + ".onnx", stem + "-tokenizer.json", layers, 1);
+        }
+    }
+
+    private static final Map<String, Spec> SPECS = Map.of(
+            MINILM, Spec.fp32("all-minilm-l6-v2", List.of()),
+            MINILM_LAYERS, Spec.fp32("all-minilm-l6-v2", layerOutputs(0, MINILM_LAYER_COUNT)),
+            MINILM_QUANTIZED, Spec.int8("all-minilm-l6-v2-q", List.of()),
+            MINILM_QUANTIZED_LAYERS, Spec.int8("all-minilm-l6-v2-q", layerOutputs(0, MINILM_LAYER_COUNT)),
+            BGE_SMALL, Spec.fp32("bge-small-en-v1.5", List.of()));
     private static final Map<String, ContextFeatures> LOADED = new ConcurrentHashMap<>();
 
     private ContextEncoders() {
@@ -60,7 +71,7 @@ public final class ContextEncoders {
 
     /** The named encoder with its process-wide feature cache, loaded on first use. */
     public static ContextFeatures named(String name) {
-        if (!FILES.containsKey(name)) {
+        if (!SPECS.containsKey(name)) {
             throw new IllegalArgumentException("unknown encoder '" + name + "' (known: none, "
                     + String.join(", ", names()) + ")");
         }
@@ -83,11 +94,11 @@ public final class ContextEncoders {
 
     private static ContextFeatures load(String name) {
         DjlOffline.ensure();  // the tokenizer is DJL's too
-        String[] files = FILES.get(name);
+        Spec spec = SPECS.get(name);
         try {
-            return new ContextFeatures(new OnnxWordEncoder(name, OnnxWordEncoder.resource(files[0]),
-                    new ByteArrayInputStream(OnnxWordEncoder.resource(files[1])), DIMENSION, LAYERS.get(name),
-                    QUANTIZED.contains(name) ? 1 : OnnxWordEncoder.BATCH_ROWS),
+            return new ContextFeatures(new OnnxWordEncoder(name, OnnxWordEncoder.resource(spec.model()),
+                    new ByteArrayInputStream(OnnxWordEncoder.resource(spec.tokenizer())), DIMENSION, spec.layers(),
+                    spec.rowsPerRun()),
                     ContextFeatures.DEFAULT_CACHED_FLOATS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
