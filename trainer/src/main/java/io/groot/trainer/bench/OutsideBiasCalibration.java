@@ -11,7 +11,7 @@ import java.util.function.ToDoubleFunction;
  */
 final class OutsideBiasCalibration {
     /** Log-probability per outside label; 0 first. Negative values tag fewer spans, positive more. */
-    static final float[] BIASES = {0f, -0.5f, -0.25f, 0.25f, 0.5f, 0.75f, 1f, 1.5f};
+    static final float[] BIASES = {0f, -1f, -0.5f, -0.25f, 0.25f, 0.5f, 0.75f, 1f, 1.5f, 2f, 3f};
 
     /** The chosen bias, its held-out score, and every bias's score in the order tried. */
     record Choice(float bias, double score, Map<Float, Double> tried) {
