@@ -7,8 +7,8 @@ import java.util.List;
  * One annotation convention for user mentions in training text split as {@code @ name}: the marker carries the
  * name's tag ({@code @ flightaware} is {@code B-ORG B-ORG}). BTC's train split mixes that convention with one that
  * tags the marker O (406 of 1,821 mentions), while its valid and test splits follow the first; a model trained on
- * both learns a coin flip for a third of the entities it is judged on (docs/QUALITY.md). Only training text is
- * rewritten: what a model is judged on stays as published.
+ * both learns two answers for a lone {@code @}, which is a third of the entities it is judged on (docs/QUALITY.md).
+ * Only training text is rewritten: what a model is judged on stays as published.
  */
 public final class MentionConvention {
     /** The token that opens a user mention. */
