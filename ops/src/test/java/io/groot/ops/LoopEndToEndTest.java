@@ -3,6 +3,7 @@ package io.groot.ops;
 import io.groot.ops.broker.EmbeddedKafkaBroker;
 import io.groot.ops.demo.ContinuousLearningDemo;
 import io.groot.ops.demo.DemoOptions;
+import io.groot.ops.demo.Evaluation;
 import io.groot.schemas.CandidateSet;
 import io.groot.schemas.ContrastMember;
 import io.groot.schemas.ContrastSet;
@@ -107,7 +108,12 @@ class LoopEndToEndTest {
             assertFalse(later.isEmpty(), "candidates produced by version >= " + promoted.getVersion());
             assertTrue(later.stream().allMatch(c -> !c.getGeneratedAt().isBefore(promoted.getCreatedAt())),
                     "a version serves only after it was published");
-            assertNotNull(result.get("evaluation"));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> evaluation = (Map<String, Object>) result.get("evaluation");
+            assertNotNull(evaluation);
+            assertTrue(evaluation.entrySet().stream().filter(e -> e.getKey().startsWith("v"))
+                            .allMatch(e -> ((Map<?, ?>) e.getValue()).get(Evaluation.SPAN_F1_AT_ONE) instanceof Double),
+                    "each version evaluated reports corpus span F1: " + evaluation);
         }
     }
 }

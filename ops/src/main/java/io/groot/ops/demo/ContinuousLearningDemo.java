@@ -326,7 +326,8 @@ public final class ContinuousLearningDemo {
         ModelVersion serving = monitor.versions().values().stream().reduce((a, b) -> b).orElse(initial);
         for (ModelVersion version : List.of(initial, serving)) {
             try (Labeler labeler = LabelerArtifact.fromBytes(artifacts.get(version.getServingArtifact()))) {
-                out.put("v" + version.getServingVersion(), Evaluation.atRankOne(labeler, test, rewards));
+                out.put("v" + version.getServingVersion(), Evaluation.atRankOne(labeler, test, rewards,
+                        options.beamWidth()));
             }
         }
         return out;
