@@ -180,7 +180,7 @@ public final class GrootTraining implements AutoCloseable {
                 reference[row] = rows.get(m).equals(set.getReferenceLabels()) ? 1f : 0f;
             }
         }
-        NDList data = labeler.features().encode(scope, tokens, length);
+        NDList data = labeler.features().encodeForTraining(scope, tokens, length);
         data.add(TokenFeatures.previousLabels(scope, memberLabels, length, start));
         Shape rows = new Shape((long) sets.size() * width, length);
         Shape grid = new Shape(sets.size(), width);

@@ -35,17 +35,19 @@ public final class Labeler implements AutoCloseable {
     private final LabelerBlock block;
     private final Vocabulary vocabulary;
     private final LabelerConfig config;
+    private final TrainedWords trainedWords;
     private final TokenFeatures features;
     /** Log-probability taken off the outside label at each step of beam search ({@link #setOutsideBias}). */
     private volatile float outsideBias;
 
     private Labeler(Model model, LabelerBlock block, Vocabulary vocabulary, LabelerConfig config,
-                    ContextFeatures context) {
+                    ContextFeatures context, TrainedWords trainedWords) {
         this.model = model;
         this.block = block;
         this.vocabulary = vocabulary;
         this.config = config;
-        this.features = new TokenFeatures(vocabulary, config, context);
+        this.trainedWords = trainedWords;
+        this.features = new TokenFeatures(vocabulary, trainedWords, config, context);
     }
 
     /**
@@ -58,7 +60,7 @@ public final class Labeler implements AutoCloseable {
             config = config.withContextEncoder(context.encoder().name(), context.encoder().sha256());
         }
         seedRandom(seed);
-        Labeler labeler = wrap(config, vocabulary, context);
+        Labeler labeler = wrap(config, vocabulary, context, TrainedWords.none());
         labeler.block.setInitializer(new ai.djl.training.initializer.XavierInitializer(), ai.djl.nn.Parameter.Type.WEIGHT);
         labeler.block.setInitializer(ai.djl.training.initializer.Initializer.ZEROS, ai.djl.nn.Parameter.Type.BIAS);
         labeler.block.initialize(labeler.model.getNDManager(), DataType.FLOAT32, labeler.block.inputShapes(1, 4, 1));
@@ -81,15 +83,15 @@ public final class Labeler implements AutoCloseable {
     }
 
     /** A labeler with parameters read from {@link #saveParameters}' output. */
-    static Labeler load(LabelerConfig config, Vocabulary vocabulary, java.io.DataInputStream parameters)
-            throws IOException {
+    static Labeler load(LabelerConfig config, Vocabulary vocabulary, TrainedWords trainedWords,
+                        java.io.DataInputStream parameters) throws IOException {
         ContextFeatures context = contextOf(config);
         if (context != null && !context.encoder().sha256().equals(config.contextEncoderSha256())) {
             throw new IOException("the model was trained on the vectors of encoder '" + config.contextEncoder()
                     + "' with SHA-256 " + config.contextEncoderSha256() + ", but this process's encoder file has "
                     + context.encoder().sha256() + ": refusing a model whose input features would differ");
         }
-        Labeler labeler = wrap(config, vocabulary, context);
+        Labeler labeler = wrap(config, vocabulary, context, trainedWords);
         try {
             labeler.block.loadParameters(labeler.model.getNDManager(), parameters);
         } catch (MalformedModelException e) {
@@ -99,13 +101,14 @@ public final class Labeler implements AutoCloseable {
         return labeler;
     }
 
-    private static Labeler wrap(LabelerConfig config, Vocabulary vocabulary, ContextFeatures context) {
+    private static Labeler wrap(LabelerConfig config, Vocabulary vocabulary, ContextFeatures context,
+                                TrainedWords trainedWords) {
         LabelerBlock block = new LabelerBlock(config, vocabulary.tokenCount(), vocabulary.labelCount(),
                 context == null ? 0 : context.dimension());
         Model model = Model.newInstance("groot-labeler", engine().defaultDevice(), "PyTorch");
         model.setBlock(block);
         LOG.debug("labeler on {}", model.getNDManager().getDevice());
-        return new Labeler(model, block, vocabulary, config, context);
+        return new Labeler(model, block, vocabulary, config, context, trainedWords);
     }
 
     void saveParameters(java.io.DataOutputStream out) throws IOException {
@@ -291,6 +294,11 @@ public final class Labeler implements AutoCloseable {
 
     public LabelerConfig config() {
         return config;
+    }
+
+    /** The words read by their own id; any other reads as unknown. */
+    public TrainedWords trainedWords() {
+        return trainedWords;
     }
 
     public TokenFeatures features() {

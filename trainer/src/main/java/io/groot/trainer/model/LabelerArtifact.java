@@ -25,6 +25,8 @@ public final class LabelerArtifact {
     private static final String TOKENS = "tokens.txt";
     private static final String LABELS = "labels.txt";
     private static final String PARAMETERS = "labeler.params";
+    /** Which words were trained ({@link TrainedWords}); an artifact without it reads every word it lists. */
+    private static final String TRAINED_WORDS = "trained-words.bits";
     private static final String FORMAT = "groot-labeler-2";
     /** Decoding, not architecture: written only when set, so artifacts without it keep their bytes. */
     private static final String OUTSIDE_BIAS = "decoding.outsideBias";
@@ -45,6 +47,7 @@ public final class LabelerArtifact {
             write(zip, CONFIG, stripDateComment(configText.toString()).getBytes(StandardCharsets.UTF_8));
             write(zip, TOKENS, lines(labeler.vocabulary().tokens()));
             write(zip, LABELS, lines(labeler.vocabulary().labels()));
+            write(zip, TRAINED_WORDS, labeler.trainedWords().toBytes());
             ByteArrayOutputStream parameters = new ByteArrayOutputStream();
             try (DataOutputStream out = new DataOutputStream(parameters)) {
                 labeler.saveParameters(out);
@@ -59,6 +62,7 @@ public final class LabelerArtifact {
         List<String> tokens = null;
         List<String> labels = null;
         byte[] parameters = null;
+        byte[] trainedWords = null;
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(artifact))) {
             for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
                 byte[] content = zip.readAllBytes();
@@ -70,6 +74,7 @@ public final class LabelerArtifact {
                     case TOKENS -> tokens = readLines(content);
                     case LABELS -> labels = readLines(content);
                     case PARAMETERS -> parameters = content;
+                    case TRAINED_WORDS -> trainedWords = content;
                     default -> throw new IOException("unexpected entry in labeler artifact: " + entry.getName());
                 }
             }
@@ -91,8 +96,10 @@ public final class LabelerArtifact {
             throw new IOException("labeler artifact has a non-finite " + OUTSIDE_BIAS + ": " + outsideBias);
         }
         try (InputStream in = new ByteArrayInputStream(parameters)) {
-            Labeler labeler = Labeler.load(LabelerConfig.fromProperties(config), new Vocabulary(tokens, labels),
-                    new DataInputStream(in));
+            Vocabulary vocabulary = new Vocabulary(tokens, labels);
+            Labeler labeler = Labeler.load(LabelerConfig.fromProperties(config), vocabulary,
+                    trainedWords == null ? TrainedWords.all(vocabulary.tokenCount())
+                            : TrainedWords.fromBytes(trainedWords), new DataInputStream(in));
             labeler.setOutsideBias(outsideBias);
             return labeler;
         }

@@ -27,14 +27,23 @@ public final class TokenFeatures {
     private static final int KEPT_FROM_END = 8;
 
     private final Vocabulary vocabulary;
+    private final TrainedWords trainedWords;
     private final LabelerConfig config;
     private final ContextFeatures context;
 
+    /** Features that read every word the vocabulary lists by its own id (as if all of them were trained). */
     public TokenFeatures(Vocabulary vocabulary, LabelerConfig config, ContextFeatures context) {
+        this(vocabulary, TrainedWords.all(vocabulary.tokenCount()), config, context);
+    }
+
+    /** @param trainedWords the words read by their own id; any other reads as unknown ({@link TrainedWords}) */
+    public TokenFeatures(Vocabulary vocabulary, TrainedWords trainedWords, LabelerConfig config,
+                         ContextFeatures context) {
         if (config.hasContextEncoder() != (context != null)) {
             throw new IllegalArgumentException("the architecture and the context encoder given disagree");
         }
         this.vocabulary = vocabulary;
+        this.trainedWords = trainedWords;
         this.config = config;
         this.context = context;
     }
@@ -54,8 +63,20 @@ public final class TokenFeatures {
         }
     }
 
-    /** The arrays for {@code rows} padded to {@code length}, in the order the class comment gives. */
+    /**
+     * The arrays for {@code rows} padded to {@code length}, in the order the class comment gives; a word the labeler
+     * has not been trained on reads as unknown.
+     */
     public NDList encode(NDManager manager, List<? extends List<String>> rows, int length) {
+        return encode(manager, rows, length, false);
+    }
+
+    /** The arrays a training step reads: every listed word by its own id, which from now on counts as trained. */
+    public NDList encodeForTraining(NDManager manager, List<? extends List<String>> rows, int length) {
+        return encode(manager, rows, length, true);
+    }
+
+    private NDList encode(NDManager manager, List<? extends List<String>> rows, int length, boolean training) {
         long[] words = new long[rows.size() * length];
         long[] prefixes = new long[words.length];
         long[] suffixes = new long[words.length];
@@ -67,7 +88,8 @@ public final class TokenFeatures {
                 String cased = row.get(t);
                 String token = cased.toLowerCase(Locale.ROOT);
                 int at = r * length + t;
-                words[at] = vocabulary.tokenId(token);
+                int id = vocabulary.tokenId(token);
+                words[at] = training || trainedWords.contains(id) ? id : Vocabulary.UNKNOWN_ID;
                 prefixes[at] = bucket("<" + token.substring(0, Math.min(3, token.length())));
                 suffixes[at] = bucket(token.substring(Math.max(0, token.length() - 3)) + ">");
                 if (shapes != null) {
@@ -77,6 +99,9 @@ public final class TokenFeatures {
                     characterIds(cased, chars, at * CHARS_PER_WORD);
                 }
             }
+        }
+        if (training) {
+            trainedWords.addAll(words);
         }
         Shape shape = new Shape(rows.size(), length);
         NDList out = new NDList(manager.create(words, shape), manager.create(prefixes, shape),
