@@ -3,12 +3,11 @@ package io.groot.trainer.model;
 import java.util.BitSet;
 
 /**
- * The word ids whose embeddings a labeler has been trained on. A vocabulary also holds words of text nobody has
- * labelled yet (the stream's texts, a benchmark's valid split), and their embedding rows keep their random start
- * until a training step sees them. Such a word reads as unknown, whose embedding word dropout trains, until then.
- * Otherwise a word the labeler never trained on would read differently depending on whether the vocabulary happened
- * to list it: on BTC, 17% of the valid tokens (46% of its entity tokens) read as untrained random rows while test's
- * unseen words read as unknown, so the valid split judged models under other conditions than test.
+ * The word ids whose embeddings a labeler has been trained on. A vocabulary also lists words of text nobody has
+ * labelled yet (the stream's texts, a benchmark's valid split), whose embedding rows keep their random start until
+ * a training step sees them. Until then such a word reads as unknown, the row word dropout trains, as a word the
+ * vocabulary lacks does: otherwise held-out text would be read differently depending on whether the vocabulary
+ * happened to list its words (docs/QUALITY.md measures it on BTC).
  *
  * <p>Reads are lock-free (inference runs on several threads); training adds ids by replacing the set.
  */
@@ -48,18 +47,13 @@ public final class TrainedWords {
         return ids.cardinality();
     }
 
-    /** Marks the ids trained; only the trainer adds, one step at a time. */
+    /** Marks the ids trained; only training adds, one step at a time. */
     synchronized void addAll(long[] wordIds) {
-        BitSet next = null;
+        BitSet next = (BitSet) ids.clone();
         for (long id : wordIds) {
-            if (!ids.get((int) id) && (next == null || !next.get((int) id))) {
-                if (next == null) {
-                    next = (BitSet) ids.clone();
-                }
-                next.set((int) id);
-            }
+            next.set((int) id);
         }
-        if (next != null) {
+        if (!next.equals(ids)) {
             ids = next;
         }
     }
