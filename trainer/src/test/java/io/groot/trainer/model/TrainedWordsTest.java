@@ -1,5 +1,6 @@
 package io.groot.trainer.model;
 
+import ai.djl.ndarray.NDManager;
 import io.groot.schemas.ContrastSet;
 import io.groot.trainer.groot.GrootObjective;
 import io.groot.trainer.groot.GrootTraining;
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.ZipEntry;
@@ -79,8 +81,8 @@ class TrainedWordsTest {
 
     /** The word-id input the encoder reads for one sentence at inference. */
     private static List<Long> wordIds(Labeler labeler, List<String> sentence) {
-        try (ai.djl.ndarray.NDManager manager = labeler.model().getNDManager().newSubManager()) {
-            return java.util.Arrays.stream(labeler.features().encode(manager, List.of(sentence), sentence.size())
+        try (NDManager manager = labeler.model().getNDManager().newSubManager()) {
+            return Arrays.stream(labeler.features().encode(manager, List.of(sentence), sentence.size())
                     .get(0).toLongArray()).boxed().toList();
         }
     }
