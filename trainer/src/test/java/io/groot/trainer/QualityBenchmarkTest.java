@@ -114,6 +114,23 @@ class QualityBenchmarkTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void withoutRoundsItMeasuresTheBaselineAlone() throws Exception {
+        QualityBenchmarkConfig config = tinyConfig(1, 0, 5e-3f, 0, List.of(GrootObjective.defaults()));
+        Map<String, Object> report = new QualityBenchmark(config, new PrintStream(OutputStream.nullOutputStream()))
+                .runSeeds(tinyCorpus(), "tiny", 2);
+
+        assertEquals(List.of("nll"), List.copyOf(((Map<String, Object>) report.get("models")).keySet()));
+        assertTrue(((Map<String, Object>) report.get("overSeeds")).containsKey("nll"));
+        assertTrue(((Map<String, Object>) report.get("comparisonsOverSeeds")).isEmpty(),
+                "no pair has both its models");
+        assertThrows(IllegalArgumentException.class,
+                () -> tinyConfig(1, -1, 5e-3f, 0, List.of(GrootObjective.defaults())));
+        assertThrows(IllegalArgumentException.class,
+                () -> tinyConfig(0, 1, 5e-3f, 0, List.of(GrootObjective.defaults())));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void comparesTheModelsAveragedOverSeeds() throws Exception {
         QualityBenchmarkConfig config = tinyConfig(1, 1, 5e-3f, 0, List.of(GrootObjective.defaults()));
         Map<String, Object> report = new QualityBenchmark(config, new PrintStream(OutputStream.nullOutputStream()))

@@ -148,7 +148,8 @@ public final class Groot {
               --k N                      candidates per sentence [4]
               --training-candidates N    candidates per training sentence in GROOT rounds [k]
               --nll-epochs N             maximum-likelihood epochs of the baseline, best on valid kept [12]
-              --rounds N                 GROOT rounds; the NLL ablation gets as many extra epochs [3]
+              --rounds N                 GROOT rounds; the NLL ablation gets as many extra epochs; 0: the
+                                         baseline alone [3]
               --tau X --alpha X --lambda X   GROOT loss settings [0.1, 0, 0.5]; a comma-separated list tries
                                          every combination, and each GROOT variant keeps the one its valid
                                          split scores best (e.g. --lambda 0.5,1,2)

@@ -17,10 +17,16 @@ final class Comparisons {
     private Comparisons() {
     }
 
-    /** @param bySentence model -> metric -> its value on each test sentence */
+    /**
+     * @param bySentence model -> metric -> its value on each test sentence; a pair whose models are not both there
+     *                   (a run without rounds has the baseline alone) is left out
+     */
     static Map<String, Object> of(Map<String, Map<String, double[]>> bySentence, long seed) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (List<String> pair : PAIRS) {
+            if (!bySentence.keySet().containsAll(pair)) {
+                continue;
+            }
             out.put(pair.get(0) + " - " + pair.get(1), PairedDifference.toMaps(
                     PairedDifference.byMetric(bySentence.get(pair.get(0)), bySentence.get(pair.get(1)), seed)));
         }

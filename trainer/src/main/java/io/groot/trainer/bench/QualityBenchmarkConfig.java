@@ -11,7 +11,8 @@ import java.util.List;
  * @param reward         the objective GROOT optimizes and the benchmark reports per rank (f0.5 by default)
  * @param k              beam width / candidates per sentence
  * @param nllEpochs      maximum-likelihood epochs of the baseline (the best on valid is kept)
- * @param rounds         GROOT rounds after it; the NLL-continued ablation gets as many extra epochs
+ * @param rounds         GROOT rounds after it; the NLL-continued ablation gets as many extra epochs; 0 measures
+ *                       the baseline alone
  * @param objectives     GROOT loss settings to try; with more than one, each GROOT variant trains with every one and
  *                       keeps the one whose best round scores highest on the valid split (test is never looked at)
  * @param maxCorrections corrected sequences per candidate
@@ -49,6 +50,10 @@ public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int ro
         if (objectives.isEmpty() || addReferences.isEmpty()) {
             throw new IllegalArgumentException("at least one GROOT loss setting and one add-reference value are "
                     + "needed");
+        }
+        if (nllEpochs < 1 || rounds < 0) {
+            throw new IllegalArgumentException("the baseline needs at least one epoch and rounds cannot be negative, "
+                    + "got " + nllEpochs + " epochs and " + rounds + " rounds");
         }
         if (weightAverage < 0 || weightAverage >= 1) {
             throw new IllegalArgumentException("weight average decay must be in [0, 1), got " + weightAverage);
