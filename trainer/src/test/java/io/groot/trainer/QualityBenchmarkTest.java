@@ -114,6 +114,30 @@ class QualityBenchmarkTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void roundsPulledAllTheWayBackToTheBaselineScoreAsTheBaseline() throws Exception {
+        QualityBenchmarkConfig config = tinyConfig(2, 2, 5e-3f, 0, List.of(GrootObjective.defaults()));
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        Map<String, Object> trained = (Map<String, Object>) new QualityBenchmark(config, quiet)
+                .run(tinyCorpus(), "tiny").get("models");
+        Map<String, Object> pulledBack = (Map<String, Object>) new QualityBenchmark(config.withInterpolation(1e-7),
+                quiet).run(tinyCorpus(), "tiny").get("models");
+
+        double baseline = (Double) ((Map<String, Object>) trained.get("nll")).get("meanOfK");
+        assertEquals(baseline, (Double) ((Map<String, Object>) pulledBack.get("nll")).get("meanOfK"), 1e-12,
+                "the baseline is not touched");
+        boolean anyRoundMoved = false;
+        for (String variant : List.of("groot", "groot-no-correction", "nll-continued")) {
+            assertEquals(baseline, (Double) ((Map<String, Object>) pulledBack.get(variant)).get("meanOfK"), 1e-9,
+                    variant + " keeps almost none of its move, so it scores as the baseline");
+            anyRoundMoved |= Math.abs((Double) ((Map<String, Object>) trained.get(variant)).get("meanOfK")
+                    - baseline) > 1e-6;
+        }
+        assertTrue(anyRoundMoved, "with the trained weights kept the rounds score otherwise");
+        assertThrows(IllegalArgumentException.class, () -> config.withInterpolation(0));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void withoutRoundsItMeasuresTheBaselineAlone() throws Exception {
         QualityBenchmarkConfig config = tinyConfig(1, 0, 5e-3f, 0, List.of(GrootObjective.defaults()));
         Map<String, Object> report = new QualityBenchmark(config, new PrintStream(OutputStream.nullOutputStream()))
@@ -231,7 +255,7 @@ class QualityBenchmarkTest {
                 byReward.nllLearningRate(), byReward.grootLearningRate(), byReward.batchSize(), byReward.maxTrain(),
                 byReward.seed(), byReward.architecture(), byReward.trainingCandidates(), byReward.feedbackShare(),
                 byReward.addReferences(), QualityBenchmarkConfig.SELECT_SPAN_F1, byReward.weightAverage(),
-                false);
+                false, 1);
         Map<String, Object> report = new QualityBenchmark(bySpanF1, new PrintStream(OutputStream.nullOutputStream()))
                 .run(new LabelledCorpus(tiny.train(), List.of(), tiny.test()), "tiny");
         Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) report.get("models");
@@ -307,7 +331,7 @@ class QualityBenchmarkTest {
                                                      List<GrootObjective> objectives, List<Boolean> addReferences) {
         return new QualityBenchmarkConfig("f0.5", 3, nllEpochs, rounds, objectives, 2, nllRate, 2e-3f, 16, 0, 5,
                 new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3, feedbackShare, addReferences,
-                QualityBenchmarkConfig.SELECT_REWARD, 0, true);
+                QualityBenchmarkConfig.SELECT_REWARD, 0, true, 1);
     }
 
     @SuppressWarnings("unchecked")

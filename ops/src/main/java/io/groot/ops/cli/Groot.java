@@ -168,6 +168,9 @@ public final class Groot {
                                          and generates with; 0: the raw weights after the last step [0]
               --calibrate-outside BOOL   give every reported model the outside-label bias of beam search that its
                                          valid split scores best, before the test split [true]
+              --interpolation X          after each round, keep this share of the move from the baseline
+                                         (weights X * trained + (1 - X) * baseline; the next round goes on
+                                         from there): every variant alike [1: the trained weights]
               --harmonize-mentions BOOL  tag each '@' that the training split labels O before a name with
                                          the name's B- label, the convention of most of BTC and of its
                                          valid and test splits; valid and test are read as published
@@ -288,7 +291,8 @@ public final class Groot {
                 addReferences(a.string("add-reference", null), d.addReferences()),
                 a.string("select", d.selection()), a.number("weight-average", d.weightAverage()),
                 parseBoolean("calibrate-outside", a.string("calibrate-outside",
-                        Boolean.toString(d.calibrateOutsideBias()))));
+                        Boolean.toString(d.calibrateOutsideBias()))),
+                a.number("interpolation", d.interpolation()));
         Path out = Path.of(a.string("out", "bench-quality.json"));
         int seeds = a.integer("seeds", 1);
         boolean harmonizeMentions = parseBoolean("harmonize-mentions", a.string("harmonize-mentions", "false"));

@@ -9,6 +9,7 @@ import io.groot.trainer.groot.Corrector;
 import io.groot.trainer.groot.GrootObjective;
 import io.groot.trainer.groot.GrootTraining;
 import io.groot.trainer.groot.OfflineRound;
+import io.groot.trainer.groot.WeightInterpolation;
 import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.LabelerArtifact;
 import io.groot.trainer.model.Vocabulary;
@@ -247,7 +248,8 @@ public final class QualityBenchmark {
                 variant == Variant.GROOT, setting.addReference());
         float rate = variant == Variant.NLL_CONTINUED ? config.nllLearningRate() : config.grootLearningRate();
         try (Labeler labeler = LabelerArtifact.fromBytes(start);
-             GrootTraining training = new GrootTraining(labeler, setting.objective(), rate, config.weightAverage())) {
+             GrootTraining training = new GrootTraining(labeler, setting.objective(), rate, config.weightAverage());
+             WeightInterpolation towardStart = config.interpolation() < 1 ? new WeightInterpolation(labeler) : null) {
             byte[] best = null;
             double bestScore = Double.NEGATIVE_INFINITY;
             for (int round = 1; round <= config.rounds(); round++) {
@@ -259,6 +261,9 @@ public final class QualityBenchmark {
                         : training.averaged(() -> OfflineRound.contrastSets(labeler, r, sentences,
                         config.trainingCandidates(), builder, 64));
                 double loss = training.trainEpochs(sets, 1, config.batchSize(), random);
+                if (towardStart != null) {
+                    towardStart.pullBack((float) config.interpolation());
+                }
                 Checkpoint checkpoint = checkpoint(training, labeler, valid, bestScore);
                 RankedEvaluation onValid = checkpoint.onValid();
                 double members = sets.stream().mapToInt(s -> s.getMembers().size()).average().orElse(0);
@@ -394,6 +399,7 @@ public final class QualityBenchmark {
         out.put("feedbackShare", config.feedbackShare());
         out.put("selection", config.selection());
         out.put("weightAverage", config.weightAverage());
+        out.put("interpolation", config.interpolation());
         out.put("calibrateOutsideBias", config.calibrateOutsideBias());
         out.put("architecture", config.architecture().toProperties());
         return out;

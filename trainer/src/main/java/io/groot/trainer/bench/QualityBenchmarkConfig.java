@@ -32,12 +32,17 @@ import java.util.List;
  * @param calibrateOutsideBias whether every reported model (the baseline's chosen epoch, each variant's chosen round)
  *                       gets the outside bias its valid split scores best ({@link OutsideBiasCalibration}) before it
  *                       is evaluated on test; the rounds start from the baseline without it
+ * @param interpolation  share of its move from the baseline that each round's model keeps: after a round trains,
+ *                       its weights become {@code interpolation * trained + (1 - interpolation) * baseline}, and the
+ *                       next round goes on from there ({@link io.groot.trainer.groot.WeightInterpolation}); 1: the
+ *                       trained weights
  */
 public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int rounds, List<GrootObjective> objectives,
                                      int maxCorrections, float nllLearningRate, float grootLearningRate,
                                      int batchSize, int maxTrain, int seed, LabelerConfig architecture,
                                      int trainingCandidates, double feedbackShare, List<Boolean> addReferences,
-                                     String selection, double weightAverage, boolean calibrateOutsideBias) {
+                                     String selection, double weightAverage, boolean calibrateOutsideBias,
+                                     double interpolation) {
     public static final String SELECT_SPAN_F1 = "span-f1";
     public static final String SELECT_REWARD = "reward";
 
@@ -58,6 +63,13 @@ public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int ro
         if (weightAverage < 0 || weightAverage >= 1) {
             throw new IllegalArgumentException("weight average decay must be in [0, 1), got " + weightAverage);
         }
+        if (!(interpolation > 0 && interpolation <= 1)) {
+            throw new IllegalArgumentException("interpolation must be in (0, 1], got " + interpolation);
+        }
+        if (interpolation < 1 && weightAverage > 0) {
+            throw new IllegalArgumentException("interpolation and a weight average are not combined: the average "
+                    + "would judge weights the pull-back has not moved");
+        }
         if (feedbackShare < 0 || feedbackShare >= 1) {
             throw new IllegalArgumentException("feedback share must be in [0, 1), got " + feedbackShare);
         }
@@ -65,24 +77,30 @@ public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int ro
 
     public static QualityBenchmarkConfig defaults() {
         return new QualityBenchmarkConfig("f0.5", 4, 12, 3, List.of(GrootObjective.defaults()), 4, 2e-3f, 5e-4f, 32,
-                0, 42, LabelerConfig.defaults(), 4, 0, List.of(true), SELECT_SPAN_F1, 0, true);
+                0, 42, LabelerConfig.defaults(), 4, 0, List.of(true), SELECT_SPAN_F1, 0, true, 1);
     }
 
     public QualityBenchmarkConfig withSeed(int newSeed) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
                 grootLearningRate, batchSize, maxTrain, newSeed, architecture, trainingCandidates, feedbackShare,
-                addReferences, selection, weightAverage, calibrateOutsideBias);
+                addReferences, selection, weightAverage, calibrateOutsideBias, interpolation);
     }
 
     public QualityBenchmarkConfig withCalibrateOutsideBias(boolean calibrate) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
                 grootLearningRate, batchSize, maxTrain, seed, architecture, trainingCandidates, feedbackShare,
-                addReferences, selection, weightAverage, calibrate);
+                addReferences, selection, weightAverage, calibrate, interpolation);
     }
 
     public QualityBenchmarkConfig withFeedbackShare(double share) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
                 grootLearningRate, batchSize, maxTrain, seed, architecture, trainingCandidates, share,
-                addReferences, selection, weightAverage, calibrateOutsideBias);
+                addReferences, selection, weightAverage, calibrateOutsideBias, interpolation);
+    }
+
+    public QualityBenchmarkConfig withInterpolation(double share) {
+        return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
+                grootLearningRate, batchSize, maxTrain, seed, architecture, trainingCandidates, feedbackShare,
+                addReferences, selection, weightAverage, calibrateOutsideBias, share);
     }
 }

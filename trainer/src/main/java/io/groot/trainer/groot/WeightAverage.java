@@ -79,7 +79,7 @@ public final class WeightAverage implements AutoCloseable {
     }
 
     /** A copy outside autograd: detached first, so the copy records no graph whatever the thread's grad mode. */
-    private static NDArray copyOf(NDArray weight, NDManager owner) {
+    static NDArray copyOf(NDArray weight, NDManager owner) {
         try (NDArray detached = weight.stopGradient()) {
             NDArray copy = detached.duplicate();
             copy.attach(owner);
