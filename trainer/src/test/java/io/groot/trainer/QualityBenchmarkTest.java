@@ -119,7 +119,7 @@ class QualityBenchmarkTest {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         Map<String, Object> trained = (Map<String, Object>) new QualityBenchmark(config, quiet)
                 .run(tinyCorpus(), "tiny").get("models");
-        Map<String, Object> pulledBack = (Map<String, Object>) new QualityBenchmark(config.withInterpolation(1e-7),
+        Map<String, Object> pulledBack = (Map<String, Object>) new QualityBenchmark(config.withInterpolations(List.of(1e-7)),
                 quiet).run(tinyCorpus(), "tiny").get("models");
 
         double baseline = (Double) ((Map<String, Object>) trained.get("nll")).get("meanOfK");
@@ -133,7 +133,25 @@ class QualityBenchmarkTest {
                     - baseline) > 1e-6;
         }
         assertTrue(anyRoundMoved, "with the trained weights kept the rounds score otherwise");
-        assertThrows(IllegalArgumentException.class, () -> config.withInterpolation(0));
+        assertThrows(IllegalArgumentException.class, () -> config.withInterpolations(List.of(0.5, 0.0)));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void givenSeveralSharesEachVariantKeepsTheOneItsValidSplitScoresBest() throws Exception {
+        QualityBenchmarkConfig config = tinyConfig(2, 2, 5e-3f, 0, List.of(GrootObjective.defaults()))
+                .withInterpolations(List.of(1e-7, 1.0));
+        Map<String, Object> models = (Map<String, Object>) new QualityBenchmark(config,
+                new PrintStream(OutputStream.nullOutputStream())).run(tinyCorpus(), "tiny").get("models");
+        for (String variant : List.of("groot", "groot-no-correction", "nll-continued")) {
+            Map<String, Object> model = (Map<String, Object>) models.get(variant);
+            List<Map<String, Object>> tried = (List<Map<String, Object>>) model.get("objectivesTried");
+            assertEquals(List.of(1e-7, 1.0), tried.stream().map(t -> t.get("interpolation")).toList(), variant);
+            Map<String, Object> best = tried.stream()
+                    .reduce((a, b) -> (Double) b.get("validScore") > (Double) a.get("validScore") ? b : a)
+                    .orElseThrow();
+            assertEquals(best.get("interpolation"), model.get("interpolation"), variant);
+        }
     }
 
     @Test
@@ -255,7 +273,7 @@ class QualityBenchmarkTest {
                 byReward.nllLearningRate(), byReward.grootLearningRate(), byReward.batchSize(), byReward.maxTrain(),
                 byReward.seed(), byReward.architecture(), byReward.trainingCandidates(), byReward.feedbackShare(),
                 byReward.addReferences(), QualityBenchmarkConfig.SELECT_SPAN_F1, byReward.weightAverage(),
-                false, 1);
+                false, List.of(1.0));
         Map<String, Object> report = new QualityBenchmark(bySpanF1, new PrintStream(OutputStream.nullOutputStream()))
                 .run(new LabelledCorpus(tiny.train(), List.of(), tiny.test()), "tiny");
         Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) report.get("models");
@@ -331,7 +349,7 @@ class QualityBenchmarkTest {
                                                      List<GrootObjective> objectives, List<Boolean> addReferences) {
         return new QualityBenchmarkConfig("f0.5", 3, nllEpochs, rounds, objectives, 2, nllRate, 2e-3f, 16, 0, 5,
                 new LabelerConfig(16, 8, 64, 16, 8, 16, 32, 0.2f), 3, feedbackShare, addReferences,
-                QualityBenchmarkConfig.SELECT_REWARD, 0, true, 1);
+                QualityBenchmarkConfig.SELECT_REWARD, 0, true, List.of(1.0));
     }
 
     @SuppressWarnings("unchecked")

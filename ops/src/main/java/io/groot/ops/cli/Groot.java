@@ -170,7 +170,8 @@ public final class Groot {
                                          valid split scores best, before the test split [true]
               --interpolation X          after each round, keep this share of the move from the baseline
                                          (weights X * trained + (1 - X) * baseline; the next round goes on
-                                         from there): every variant alike [1: the trained weights]
+                                         from there): every variant alike; a comma-separated list trains
+                                         with each and keeps the one valid scores best [1: the trained weights]
               --harmonize-mentions BOOL  tag each '@' that the training split labels O before a name with
                                          the name's B- label, the convention of most of BTC and of its
                                          valid and test splits; valid and test are read as published
@@ -292,7 +293,7 @@ public final class Groot {
                 a.string("select", d.selection()), a.number("weight-average", d.weightAverage()),
                 parseBoolean("calibrate-outside", a.string("calibrate-outside",
                         Boolean.toString(d.calibrateOutsideBias()))),
-                a.number("interpolation", d.interpolation()));
+                TrainingOptions.numbers(a, "interpolation", d.interpolations().get(0)));
         Path out = Path.of(a.string("out", "bench-quality.json"));
         int seeds = a.integer("seeds", 1);
         boolean harmonizeMentions = parseBoolean("harmonize-mentions", a.string("harmonize-mentions", "false"));

@@ -104,7 +104,8 @@ final class TrainingOptions {
         return objectives;
     }
 
-    private static List<Double> numbers(Arguments a, String name, double fallback) {
+    /** {@code --name}: one number or a comma-separated list, in the order given; {@code fallback} alone if absent. */
+    static List<Double> numbers(Arguments a, String name, double fallback) {
         String value = a.string(name, null);
         return value == null ? List.of(fallback)
                 : Arrays.stream(value.split(",")).map(String::trim).map(Double::valueOf).toList();

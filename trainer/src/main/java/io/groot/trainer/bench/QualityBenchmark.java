@@ -106,9 +106,14 @@ public final class QualityBenchmark {
             Map<String, Object> evaluated = evaluate(variant.label, chosen.model(), valid, test);
             evaluated.put("rounds", chosen.roundLog());
             if (settings.size() > 1) {
-                evaluated.put("objective", objectiveMap(chosen.setting().objective()));
+                if (variant != Variant.NLL_CONTINUED) {
+                    evaluated.put("objective", objectiveMap(chosen.setting().objective()));
+                }
                 if (choosesAddReference(variant)) {
                     evaluated.put("addReference", chosen.setting().addReference());
+                }
+                if (config.interpolations().size() > 1) {
+                    evaluated.put("interpolation", chosen.setting().interpolation());
                 }
                 evaluated.put("objectivesTried", tried);
             }
@@ -174,23 +179,27 @@ public final class QualityBenchmark {
         }
     }
 
-    /** What one training of a variant is given: its loss, and whether correction adds a missed reference. */
-    private record Setting(GrootObjective objective, boolean addReference) {
+    /**
+     * What one training of a variant is given: its loss, whether correction adds a missed reference, and the share
+     * of each round's move from the baseline that it keeps.
+     */
+    private record Setting(GrootObjective objective, boolean addReference, double interpolation) {
     }
 
     /**
-     * The settings a variant tries: every loss setting, and for full GROOT every add-reference value (the others
-     * add no reference); maximum likelihood has one.
+     * The settings a variant tries: every loss setting, for full GROOT every add-reference value (the others add no
+     * reference), and every interpolation share; maximum likelihood has one loss.
      */
     private List<Setting> settings(Variant variant) {
-        if (variant == Variant.NLL_CONTINUED) {
-            return List.of(new Setting(GrootObjective.maximumLikelihood(), false));
-        }
+        List<GrootObjective> objectives = variant == Variant.NLL_CONTINUED
+                ? List.of(GrootObjective.maximumLikelihood()) : config.objectives();
         List<Boolean> addReferences = variant == Variant.GROOT ? config.addReferences() : List.of(false);
         List<Setting> settings = new ArrayList<>();
-        for (GrootObjective objective : config.objectives()) {
+        for (GrootObjective objective : objectives) {
             for (boolean addReference : addReferences) {
-                settings.add(new Setting(objective, addReference));
+                for (double interpolation : config.interpolations()) {
+                    settings.add(new Setting(objective, addReference, interpolation));
+                }
             }
         }
         return settings;
@@ -221,6 +230,9 @@ public final class QualityBenchmark {
             if (addReferenceTried) {
                 figures.put("addReference", setting.addReference());
             }
+            if (config.interpolations().size() > 1) {
+                figures.put("interpolation", setting.interpolation());
+            }
             figures.put("validScore", trained.validScore());
             tried.add(figures);
             if (chosen == null || trained.validScore() > chosen.validScore()) {
@@ -228,10 +240,10 @@ public final class QualityBenchmark {
             }
         }
         if (settings.size() > 1) {
-            progress.printf(Locale.ROOT, "%s: tau %s, lambda %s%s chosen on valid (%s %.4f)%n", variant.label,
-                    chosen.setting().objective().tau(), chosen.setting().objective().lambda(),
+            progress.printf(Locale.ROOT, "%s: tau %s, lambda %s%s, interpolation %s chosen on valid (%s %.4f)%n",
+                    variant.label, chosen.setting().objective().tau(), chosen.setting().objective().lambda(),
                     addReferenceTried ? ", add-reference " + chosen.setting().addReference() : "",
-                    config.selection(), chosen.validScore());
+                    chosen.setting().interpolation(), config.selection(), chosen.validScore());
         }
         return chosen;
     }
@@ -249,7 +261,7 @@ public final class QualityBenchmark {
         float rate = variant == Variant.NLL_CONTINUED ? config.nllLearningRate() : config.grootLearningRate();
         try (Labeler labeler = LabelerArtifact.fromBytes(start);
              GrootTraining training = new GrootTraining(labeler, setting.objective(), rate, config.weightAverage());
-             WeightInterpolation towardStart = config.interpolation() < 1 ? new WeightInterpolation(labeler) : null) {
+             WeightInterpolation towardStart = setting.interpolation() < 1 ? new WeightInterpolation(labeler) : null) {
             byte[] best = null;
             double bestScore = Double.NEGATIVE_INFINITY;
             for (int round = 1; round <= config.rounds(); round++) {
@@ -262,7 +274,7 @@ public final class QualityBenchmark {
                         config.trainingCandidates(), builder, 64));
                 double loss = training.trainEpochs(sets, 1, config.batchSize(), random);
                 if (towardStart != null) {
-                    towardStart.pullBack((float) config.interpolation());
+                    towardStart.pullBack((float) setting.interpolation());
                 }
                 Checkpoint checkpoint = checkpoint(training, labeler, valid, bestScore);
                 RankedEvaluation onValid = checkpoint.onValid();
@@ -399,7 +411,7 @@ public final class QualityBenchmark {
         out.put("feedbackShare", config.feedbackShare());
         out.put("selection", config.selection());
         out.put("weightAverage", config.weightAverage());
-        out.put("interpolation", config.interpolation());
+        out.put("interpolations", config.interpolations());
         out.put("calibrateOutsideBias", config.calibrateOutsideBias());
         out.put("architecture", config.architecture().toProperties());
         return out;

@@ -32,17 +32,18 @@ import java.util.List;
  * @param calibrateOutsideBias whether every reported model (the baseline's chosen epoch, each variant's chosen round)
  *                       gets the outside bias its valid split scores best ({@link OutsideBiasCalibration}) before it
  *                       is evaluated on test; the rounds start from the baseline without it
- * @param interpolation  share of its move from the baseline that each round's model keeps: after a round trains,
- *                       its weights become {@code interpolation * trained + (1 - interpolation) * baseline}, and the
- *                       next round goes on from there ({@link io.groot.trainer.groot.WeightInterpolation}); 1: the
- *                       trained weights
+ * @param interpolations shares of its move from the baseline that each round's model keeps: after a round trains
+ *                       with share x, its weights become {@code x * trained + (1 - x) * baseline}, and the next round
+ *                       goes on from there ({@link io.groot.trainer.groot.WeightInterpolation}); 1: the trained
+ *                       weights. Each variant trains with every share listed and keeps the one its valid split
+ *                       scores best (the first listed wins a tie)
  */
 public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int rounds, List<GrootObjective> objectives,
                                      int maxCorrections, float nllLearningRate, float grootLearningRate,
                                      int batchSize, int maxTrain, int seed, LabelerConfig architecture,
                                      int trainingCandidates, double feedbackShare, List<Boolean> addReferences,
                                      String selection, double weightAverage, boolean calibrateOutsideBias,
-                                     double interpolation) {
+                                     List<Double> interpolations) {
     public static final String SELECT_SPAN_F1 = "span-f1";
     public static final String SELECT_REWARD = "reward";
 
@@ -63,10 +64,11 @@ public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int ro
         if (weightAverage < 0 || weightAverage >= 1) {
             throw new IllegalArgumentException("weight average decay must be in [0, 1), got " + weightAverage);
         }
-        if (!(interpolation > 0 && interpolation <= 1)) {
-            throw new IllegalArgumentException("interpolation must be in (0, 1], got " + interpolation);
+        interpolations = List.copyOf(interpolations);
+        if (interpolations.isEmpty() || interpolations.stream().anyMatch(x -> !(x > 0 && x <= 1))) {
+            throw new IllegalArgumentException("interpolation takes shares in (0, 1], got " + interpolations);
         }
-        if (interpolation < 1 && weightAverage > 0) {
+        if (interpolations.stream().anyMatch(x -> x < 1) && weightAverage > 0) {
             throw new IllegalArgumentException("interpolation and a weight average are not combined: the average "
                     + "would judge weights the pull-back has not moved");
         }
@@ -77,30 +79,30 @@ public record QualityBenchmarkConfig(String reward, int k, int nllEpochs, int ro
 
     public static QualityBenchmarkConfig defaults() {
         return new QualityBenchmarkConfig("f0.5", 4, 12, 3, List.of(GrootObjective.defaults()), 4, 2e-3f, 5e-4f, 32,
-                0, 42, LabelerConfig.defaults(), 4, 0, List.of(true), SELECT_SPAN_F1, 0, true, 1);
+                0, 42, LabelerConfig.defaults(), 4, 0, List.of(true), SELECT_SPAN_F1, 0, true, List.of(1.0));
     }
 
     public QualityBenchmarkConfig withSeed(int newSeed) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
                 grootLearningRate, batchSize, maxTrain, newSeed, architecture, trainingCandidates, feedbackShare,
-                addReferences, selection, weightAverage, calibrateOutsideBias, interpolation);
+                addReferences, selection, weightAverage, calibrateOutsideBias, interpolations);
     }
 
     public QualityBenchmarkConfig withCalibrateOutsideBias(boolean calibrate) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
                 grootLearningRate, batchSize, maxTrain, seed, architecture, trainingCandidates, feedbackShare,
-                addReferences, selection, weightAverage, calibrate, interpolation);
+                addReferences, selection, weightAverage, calibrate, interpolations);
     }
 
     public QualityBenchmarkConfig withFeedbackShare(double share) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
                 grootLearningRate, batchSize, maxTrain, seed, architecture, trainingCandidates, share,
-                addReferences, selection, weightAverage, calibrateOutsideBias, interpolation);
+                addReferences, selection, weightAverage, calibrateOutsideBias, interpolations);
     }
 
-    public QualityBenchmarkConfig withInterpolation(double share) {
+    public QualityBenchmarkConfig withInterpolations(List<Double> shares) {
         return new QualityBenchmarkConfig(reward, k, nllEpochs, rounds, objectives, maxCorrections, nllLearningRate,
                 grootLearningRate, batchSize, maxTrain, seed, architecture, trainingCandidates, feedbackShare,
-                addReferences, selection, weightAverage, calibrateOutsideBias, share);
+                addReferences, selection, weightAverage, calibrateOutsideBias, shares);
     }
 }
