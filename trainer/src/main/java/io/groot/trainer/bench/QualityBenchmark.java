@@ -240,9 +240,10 @@ public final class QualityBenchmark {
             }
         }
         if (settings.size() > 1) {
-            progress.printf(Locale.ROOT, "%s: tau %s, lambda %s%s, interpolation %s chosen on valid (%s %.4f)%n",
-                    variant.label, chosen.setting().objective().tau(), chosen.setting().objective().lambda(),
-                    addReferenceTried ? ", add-reference " + chosen.setting().addReference() : "",
+            String loss = variant == Variant.NLL_CONTINUED ? "" : String.format(Locale.ROOT, "tau %s, lambda %s, ",
+                    chosen.setting().objective().tau(), chosen.setting().objective().lambda());
+            progress.printf(Locale.ROOT, "%s: %s%sinterpolation %s chosen on valid (%s %.4f)%n", variant.label, loss,
+                    addReferenceTried ? "add-reference " + chosen.setting().addReference() + ", " : "",
                     chosen.setting().interpolation(), config.selection(), chosen.validScore());
         }
         return chosen;
