@@ -141,8 +141,7 @@ class QualityBenchmarkTest {
     void givenSeveralSharesEachVariantKeepsTheOneItsValidSplitScoresBest() throws Exception {
         QualityBenchmarkConfig config = tinyConfig(2, 2, 5e-3f, 0, List.of(GrootObjective.defaults()))
                 .withInterpolations(List.of(1e-7, 1.0));
-        Map<String, Object> models = (Map<String, Object>) new QualityBenchmark(config,
-                new PrintStream(OutputStream.nullOutputStream())).run(tinyCorpus(), "tiny").get("models");
+        Map<String, Object> models = (Map<String, Object>) quiet(config).run(tinyCorpus(), "tiny").get("models");
         for (String variant : List.of("groot", "groot-no-correction", "nll-continued")) {
             Map<String, Object> model = (Map<String, Object>) models.get(variant);
             List<Map<String, Object>> tried = (List<Map<String, Object>>) model.get("objectivesTried");
@@ -157,9 +156,7 @@ class QualityBenchmarkTest {
     @Test
     @SuppressWarnings("unchecked")
     void withoutRoundsItMeasuresTheBaselineAlone() throws Exception {
-        QualityBenchmarkConfig config = tinyConfig(1, 0, 5e-3f, 0, List.of(GrootObjective.defaults()));
-        Map<String, Object> report = new QualityBenchmark(config, new PrintStream(OutputStream.nullOutputStream()))
-                .runSeeds(tinyCorpus(), "tiny", 2);
+        Map<String, Object> report = overTwoSeeds(0);
 
         assertEquals(List.of("nll"), List.copyOf(((Map<String, Object>) report.get("models")).keySet()));
         assertTrue(((Map<String, Object>) report.get("overSeeds")).containsKey("nll"));
@@ -174,9 +171,7 @@ class QualityBenchmarkTest {
     @Test
     @SuppressWarnings("unchecked")
     void comparesTheModelsAveragedOverSeeds() throws Exception {
-        QualityBenchmarkConfig config = tinyConfig(1, 1, 5e-3f, 0, List.of(GrootObjective.defaults()));
-        Map<String, Object> report = new QualityBenchmark(config, new PrintStream(OutputStream.nullOutputStream()))
-                .runSeeds(tinyCorpus(), "tiny", 2);
+        Map<String, Object> report = overTwoSeeds(1);
 
         Map<String, Map<String, Map<String, Double>>> overSeeds =
                 (Map<String, Map<String, Map<String, Double>>>) report.get("overSeeds");
@@ -227,7 +222,7 @@ class QualityBenchmarkTest {
         // of the biases tried, and the bias reported the one that scored it.
         LabelledCorpus tiny = tinyCorpus();
         QualityBenchmarkConfig config = tinyConfig(2, 1, 1e-3f, 0, List.of(GrootObjective.defaults()));
-        Map<String, Object> report = new QualityBenchmark(config, new PrintStream(OutputStream.nullOutputStream()))
+        Map<String, Object> report = quiet(config)
                 .run(new LabelledCorpus(tiny.train(), List.of(), tiny.test()), "tiny");
 
         Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) report.get("models");
@@ -249,7 +244,7 @@ class QualityBenchmarkTest {
         LabelledCorpus tiny = tinyCorpus();
         QualityBenchmarkConfig config = tinyConfig(1, 1, 1e-3f, 0, List.of(GrootObjective.defaults()))
                 .withCalibrateOutsideBias(false);
-        Map<String, Object> report = new QualityBenchmark(config, new PrintStream(OutputStream.nullOutputStream()))
+        Map<String, Object> report = quiet(config)
                 .run(new LabelledCorpus(tiny.train(), List.of(), tiny.test()), "tiny");
 
         Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) report.get("models");
@@ -337,6 +332,16 @@ class QualityBenchmarkTest {
         assertFalse(models.get("groot-no-correction").containsKey("objectivesTried"));
         assertEquals(alone.get("groot-no-correction").get("rewardAtRank"),
                 models.get("groot-no-correction").get("rewardAtRank"));
+    }
+
+    /** The tiny benchmark with one baseline epoch and {@code rounds} rounds, over seeds 5 and 6. */
+    private static Map<String, Object> overTwoSeeds(int rounds) throws Exception {
+        return quiet(tinyConfig(1, rounds, 5e-3f, 0, List.of(GrootObjective.defaults())))
+                .runSeeds(tinyCorpus(), "tiny", 2);
+    }
+
+    private static QualityBenchmark quiet(QualityBenchmarkConfig config) {
+        return new QualityBenchmark(config, new PrintStream(OutputStream.nullOutputStream()));
     }
 
     /** A small labeler on the tiny corpus: seconds per run. */

@@ -1,18 +1,11 @@
 package io.groot.trainer;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
-import io.groot.schemas.ContrastSet;
 import io.groot.trainer.groot.GrootObjective;
 import io.groot.trainer.groot.GrootTraining;
 import io.groot.trainer.model.Labeler;
 import io.groot.trainer.model.LabelerArtifact;
-import io.groot.trainer.model.LabelerConfig;
-import io.groot.trainer.model.Vocabulary;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -21,40 +14,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The moving average of the weights: what it holds after steps, and that training's own weights come back. */
 class WeightAverageTest {
-    private static final LabelerConfig SMALL = new LabelerConfig(8, 4, 16, 4, 4, 4, 8, 4, 8, 8, 0f, 0f,
-            LabelerConfig.NO_CONTEXT_ENCODER, "");
-    private static final List<List<String>> SENTENCES = List.of(
-            List.of("Apple", "opens", "in", "London"), List.of("@", "nasa", "launches"));
-    private static final List<ContrastSet> SETS = List.of(
-            GrootTraining.referenceOnly("a", SENTENCES.get(0), List.of("B-ORG", "O", "O", "B-LOC")),
-            GrootTraining.referenceOnly("b", SENTENCES.get(1), List.of("B-ORG", "B-ORG", "O")));
-
-    private static Labeler labeler() {
-        return Labeler.create(SMALL, Vocabulary.build(SENTENCES, List.of("B-LOC", "B-ORG", "O")), 5);
-    }
-
-    private static List<float[]> weights(Labeler labeler) {
-        List<float[]> out = new ArrayList<>();
-        for (Pair<String, Parameter> p : labeler.block().getParameters()) {
-            NDArray array = p.getValue().getArray();
-            out.add(array.toFloatArray());
-        }
-        return out;
-    }
-
     @Test
     void theAverageIsTheWarmedUpMovingMeanOfTheStepsAndTheTrainedWeightsComeBack() {
-        try (Labeler labeler = labeler();
+        try (Labeler labeler = TinyLabeler.create();
              GrootTraining training = new GrootTraining(labeler, GrootObjective.maximumLikelihood(), 0.05f, 0.9)) {
-            List<float[]> w0 = weights(labeler);
-            training.step(SETS);
-            List<float[]> w1 = weights(labeler);
-            training.step(SETS);
-            List<float[]> w2 = weights(labeler);
+            List<float[]> w0 = TinyLabeler.weights(labeler);
+            training.step(TinyLabeler.SETS);
+            List<float[]> w1 = TinyLabeler.weights(labeler);
+            training.step(TinyLabeler.SETS);
+            List<float[]> w2 = TinyLabeler.weights(labeler);
             // Warmed-up decays: min(0.9, 2/11) after the first step, min(0.9, 3/12) after the second.
             double d1 = 2.0 / 11;
             double d2 = 3.0 / 12;
-            List<float[]> averaged = training.averaged(() -> weights(labeler));
+            List<float[]> averaged = training.averaged(() -> TinyLabeler.weights(labeler));
             boolean moved = false;
             for (int i = 0; i < w0.size(); i++) {
                 float[] expected = new float[w0.get(i).length];
@@ -66,7 +38,7 @@ class WeightAverageTest {
                 assertArrayEquals(expected, averaged.get(i), 1e-5f, "parameter " + i);
             }
             assertTrue(moved, "two steps at this rate move the weights, so the average differs from them");
-            List<float[]> after = weights(labeler);
+            List<float[]> after = TinyLabeler.weights(labeler);
             for (int i = 0; i < w2.size(); i++) {
                 assertArrayEquals(w2.get(i), after.get(i), "training's own weights are back, bit for bit");
             }
@@ -75,21 +47,21 @@ class WeightAverageTest {
 
     @Test
     void whatIsSavedUnderTheAverageIsTheAverageAndKeepLeavesItInPlace() throws Exception {
-        try (Labeler labeler = labeler();
+        try (Labeler labeler = TinyLabeler.create();
              GrootTraining training = new GrootTraining(labeler, GrootObjective.maximumLikelihood(), 0.05f, 0.9)) {
             for (int i = 0; i < 5; i++) {
-                training.step(SETS);
+                training.step(TinyLabeler.SETS);
             }
-            List<float[]> averaged = training.averaged(() -> weights(labeler));
+            List<float[]> averaged = training.averaged(() -> TinyLabeler.weights(labeler));
             byte[] saved = training.averaged(() -> LabelerArtifact.toBytes(labeler));
             try (Labeler loaded = LabelerArtifact.fromBytes(saved)) {
-                List<float[]> loadedWeights = weights(loaded);
+                List<float[]> loadedWeights = TinyLabeler.weights(loaded);
                 for (int i = 0; i < averaged.size(); i++) {
                     assertArrayEquals(averaged.get(i), loadedWeights.get(i));
                 }
             }
             training.keepAveraged();
-            List<float[]> kept = weights(labeler);
+            List<float[]> kept = TinyLabeler.weights(labeler);
             assertEquals(averaged.size(), kept.size());
             for (int i = 0; i < averaged.size(); i++) {
                 assertArrayEquals(averaged.get(i), kept.get(i));
